@@ -17,13 +17,17 @@ export async function migrate(db: Database, component: string, migrations: reado
   if (new Set(versions).size !== versions.length) {
     throw new Error(`migrations of ${component}: duplicate version in ${versions.join(', ')}`);
   }
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    component text NOT NULL,
-    version integer NOT NULL,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (component, version)
-  )`);
+  // CREATE TABLE IF NOT EXISTS races with itself across sessions; the lock serializes it.
+  await db.transaction(async (session) => {
+    await session.query("SELECT pg_advisory_xact_lock(hashtext('schema_migrations'))");
+    await session.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      component text NOT NULL,
+      version integer NOT NULL,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (component, version)
+    )`);
+  });
   const applied: number[] = [];
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     const done = await db.transaction(async (session) => {
@@ -32,7 +36,7 @@ export async function migrate(db: Database, component: string, migrations: reado
         component,
         migration.version,
       ]);
-      if (existing.rowCount > 0) return false;
+      if (existing.rows.length > 0) return false;
       await session.query(migration.sql);
       await session.query('INSERT INTO schema_migrations (component, version, name) VALUES ($1, $2, $3)', [
         component,

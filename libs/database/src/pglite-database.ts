@@ -13,24 +13,25 @@ interface PgLikeResult {
 
 /** Runs a statement on PGlite the way pg would: several statements when there are no parameters. */
 async function runOnPglite(db: PGlite, sql: string, params?: unknown[]): Promise<PgLikeResult> {
+  const command = commandOf(sql);
+  // PGlite reports affectedRows 0 for a SELECT; pg's rowCount is the rows returned.
+  const count = (r: { rows: unknown[]; affectedRows?: number }) =>
+    WRITES.has(command) ? (r.affectedRows ?? r.rows.length) : r.rows.length;
   if (params && params.length > 0) {
     const r = await db.query(sql, params);
-    return {
-      rows: r.rows,
-      rowCount: r.affectedRows ?? r.rows.length,
-      command: commandOf(sql),
-      fields: r.fields,
-    };
+    return { rows: r.rows, rowCount: count(r), command, fields: r.fields };
   }
   const results = await db.exec(sql);
   const last = results[results.length - 1];
   return {
     rows: last?.rows ?? [],
-    rowCount: last?.affectedRows ?? last?.rows.length ?? 0,
-    command: commandOf(sql),
+    rowCount: last ? count(last) : 0,
+    command,
     fields: last?.fields ?? [],
   };
 }
+
+const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
 function commandOf(sql: string): string {
   const match = /^\s*(?:WITH\b[\s\S]*?\)\s*)?([A-Za-z]+)/.exec(sql);
@@ -113,12 +114,15 @@ export class PgliteDatabase implements Database {
  */
 function pgliteTypeormDriver(database: PgliteDatabase): unknown {
   class PgliteClient extends EventEmitter {
-    query(sql: string, params: unknown, callback?: (err: unknown, result?: PgLikeResult) => void): void {
+    /** pg's two call styles: with a callback, or returning a promise (TypeORM uses both). */
+    query(sql: string, params?: unknown, callback?: (err: unknown, result?: PgLikeResult) => void): Promise<PgLikeResult> | void {
       const cb = typeof params === 'function' ? (params as typeof callback) : callback;
       const values = Array.isArray(params) ? params : undefined;
-      runOnPglite(database.db, sql, values).then(
-        (r) => cb?.(null, r),
-        (e: unknown) => cb?.(e),
+      const result = runOnPglite(database.db, sql, values);
+      if (!cb) return result;
+      result.then(
+        (r) => cb(null, r),
+        (e: unknown) => cb(e),
       );
     }
   }

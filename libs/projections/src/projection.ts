@@ -1,0 +1,35 @@
+import type { RecordedEvent } from '@prm/contracts';
+import type { Migration } from '@prm/database';
+import type { EntityManager, EntitySchema, MixedList } from 'typeorm';
+
+/** A read model fed by events. Handlers must be deterministic: a rebuild gives the same rows. */
+export interface Projection {
+  /** Unique; names the consumer group (prm.projection.<name>.g<generation>). */
+  name: string;
+  /** Contexts whose topics it consumes (prm.<context>.events.v1). */
+  contexts: string[];
+  /** Read-model schema, as versioned migrations (component `projection:<name>`). */
+  migrations: readonly Migration[];
+  /** Tables it owns: emptied on rebuild. */
+  tables: string[];
+  /** TypeORM entities its handler uses. */
+  entities: MixedList<EntitySchema | (new () => unknown)>;
+  /** Applies one event inside the runner's transaction; throwing halts the projection. */
+  apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
+}
+
+export class ProjectionHaltedError extends Error {
+  readonly code = 'PROJECTION_HALTED';
+  constructor(
+    readonly projection: string,
+    readonly event: Pick<RecordedEvent, 'id' | 'streamId' | 'streamVersion' | 'globalPosition' | 'type'>,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `projection ${projection} halted on event ${event.type} (stream ${event.streamId} version ${event.streamVersion}, ` +
+        `global position ${event.globalPosition}, id ${event.id}): ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        `Fix the handler or the data and restart; the event has not been acknowledged.`,
+    );
+    this.name = 'ProjectionHaltedError';
+  }
+}
