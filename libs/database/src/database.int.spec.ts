@@ -10,7 +10,11 @@ import { PostgresDatabase } from './postgres-database';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function isolationSuite(name: string, open: () => Promise<{ db: Database; cleanup: () => Promise<void> }>, skip: string | false) {
+function isolationSuite(
+  name: string,
+  open: () => Promise<{ db: Database; cleanup: () => Promise<void> }>,
+  skip: string | false,
+) {
   describe(`Database isolation on ${name}`, { skip }, () => {
     let db: Database;
     let cleanup: () => Promise<void>;
@@ -27,7 +31,9 @@ function isolationSuite(name: string, open: () => Promise<{ db: Database; cleanu
         throw new Error('roll back');
       });
       await sleep(10);
-      const seen = await db.transaction(async (s) => (await s.query<{ n: string }>('SELECT count(*)::text AS n FROM t')).rows[0]!.n);
+      const seen = await db.transaction(
+        async (s) => (await s.query<{ n: string }>('SELECT count(*)::text AS n FROM t')).rows[0]!.n,
+      );
       await assert.rejects(writer, /roll back/);
       assert.equal(seen, '0');
       assert.deepEqual(await db.query('SELECT * FROM t'), []);
@@ -82,7 +88,10 @@ isolationSuite(
 
 describe('openDatabase', () => {
   it('refuses a malformed DATABASE_URL naming the variable', async () => {
-    await assert.rejects(openDatabase({ url: 'not a url' }), (e: unknown) => e instanceof ConfigurationError && e.variable === 'DATABASE_URL');
+    await assert.rejects(
+      openDatabase({ url: 'not a url' }),
+      (e: unknown) => e instanceof ConfigurationError && e.variable === 'DATABASE_URL',
+    );
     await assert.rejects(openDatabase({ url: 'mysql://x@y/z' }), /DATABASE_URL: protocol mysql:/);
   });
 });

@@ -12,7 +12,11 @@ export interface Migration {
  * records them in `schema_migrations`. Safe to run concurrently from several processes
  * (a transaction-level advisory lock per component) and safe to run twice.
  */
-export async function migrate(db: Database, component: string, migrations: readonly Migration[]): Promise<number[]> {
+export async function migrate(
+  db: Database,
+  component: string,
+  migrations: readonly Migration[],
+): Promise<number[]> {
   const versions = migrations.map((m) => m.version);
   if (new Set(versions).size !== versions.length) {
     throw new Error(`migrations of ${component}: duplicate version in ${versions.join(', ')}`);
@@ -32,10 +36,10 @@ export async function migrate(db: Database, component: string, migrations: reado
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     const done = await db.transaction(async (session) => {
       await session.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${component}`]);
-      const existing = await session.query('SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2', [
-        component,
-        migration.version,
-      ]);
+      const existing = await session.query(
+        'SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2',
+        [component, migration.version],
+      );
       if (existing.rows.length > 0) return false;
       await session.query(migration.sql);
       await session.query('INSERT INTO schema_migrations (component, version, name) VALUES ($1, $2, $3)', [

@@ -17,13 +17,20 @@ export class ConfigurationError extends Error {
  * DATABASE_URL set → PostgreSQL; otherwise PGlite in `dataDir` (embedded mode).
  * A malformed URL is refused at start with the variable's name.
  */
-export async function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number }): Promise<Database> {
+export async function openDatabase(options: {
+  url?: string;
+  dataDir?: string;
+  poolSize?: number;
+}): Promise<Database> {
   if (options.url) {
     let parsed: URL;
     try {
       parsed = new URL(options.url);
     } catch {
-      throw new ConfigurationError('DATABASE_URL', 'is not a URL; expected postgres://user:password@host:port/database');
+      throw new ConfigurationError(
+        'DATABASE_URL',
+        'is not a URL; expected postgres://user:password@host:port/database',
+      );
     }
     if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
       throw new ConfigurationError('DATABASE_URL', `protocol ${parsed.protocol} is not postgres:`);

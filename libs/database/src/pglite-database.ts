@@ -115,7 +115,11 @@ export class PgliteDatabase implements Database {
 function pgliteTypeormDriver(database: PgliteDatabase): unknown {
   class PgliteClient extends EventEmitter {
     /** pg's two call styles: with a callback, or returning a promise (TypeORM uses both). */
-    query(sql: string, params?: unknown, callback?: (err: unknown, result?: PgLikeResult) => void): Promise<PgLikeResult> | void {
+    query(
+      sql: string,
+      params?: unknown,
+      callback?: (err: unknown, result?: PgLikeResult) => void,
+    ): Promise<PgLikeResult> | void {
       const cb = typeof params === 'function' ? (params as typeof callback) : callback;
       const values = Array.isArray(params) ? params : undefined;
       const result = runOnPglite(database.db, sql, values);

@@ -47,7 +47,8 @@ export async function handleCommand<C, E extends { type: string; data: unknown }
   for (let attempt = 1; ; attempt++) {
     const history = await store.readStream(stream);
     let state = decider.initialState();
-    for (const recorded of history) state = decider.evolve(state, { type: recorded.type, data: recorded.data } as E);
+    for (const recorded of history)
+      state = decider.evolve(state, { type: recorded.type, data: recorded.data } as E);
     const version = history.length === 0 ? null : history[history.length - 1]!.streamVersion;
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, nextExpectedVersion: version, state };
@@ -64,7 +65,8 @@ export async function handleCommand<C, E extends { type: string; data: unknown }
       return { events, nextExpectedVersion: result.nextExpectedVersion, state };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError && attempt < attempts) continue;
-      if (error instanceof WrongExpectedVersionError) throw new ConcurrencyRetriesExhaustedError(stream, attempts);
+      if (error instanceof WrongExpectedVersionError)
+        throw new ConcurrencyRetriesExhaustedError(stream, attempts);
       throw error;
     }
   }

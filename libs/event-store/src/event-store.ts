@@ -84,7 +84,10 @@ export class WrongExpectedVersionError extends Error {
 
 export class DuplicateEventIdError extends Error {
   readonly code = 'DUPLICATE_EVENT_ID';
-  constructor(readonly streamId: string, detail: string) {
+  constructor(
+    readonly streamId: string,
+    detail: string,
+  ) {
     super(`stream ${streamId}: an event with the same id is already stored (${detail})`);
     this.name = 'DuplicateEventIdError';
   }
@@ -92,7 +95,10 @@ export class DuplicateEventIdError extends Error {
 
 export class InvalidAppendError extends Error {
   readonly code = 'INVALID_APPEND';
-  constructor(readonly field: string, reason: string) {
+  constructor(
+    readonly field: string,
+    reason: string,
+  ) {
     super(`${field}: ${reason}`);
     this.name = 'InvalidAppendError';
   }
@@ -101,25 +107,39 @@ export class InvalidAppendError extends Error {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Checks an append's arguments before anything is written; throws InvalidAppendError naming the field. */
-export function validateAppend(stream: string, events: readonly EventToAppend[], expected: ExpectedVersion): void {
-  if (typeof stream !== 'string' || stream.trim() === '') throw new InvalidAppendError('stream', 'must be a non-empty string');
+export function validateAppend(
+  stream: string,
+  events: readonly EventToAppend[],
+  expected: ExpectedVersion,
+): void {
+  if (typeof stream !== 'string' || stream.trim() === '')
+    throw new InvalidAppendError('stream', 'must be a non-empty string');
   if (stream.length > 500) throw new InvalidAppendError('stream', 'must be at most 500 characters');
   if (typeof expected === 'number') {
     if (!Number.isSafeInteger(expected) || expected < 0) {
-      throw new InvalidAppendError('expectedVersion', 'must be a non-negative integer, no-stream, stream-exists or any');
+      throw new InvalidAppendError(
+        'expectedVersion',
+        'must be a non-negative integer, no-stream, stream-exists or any',
+      );
     }
   } else if (expected !== NO_STREAM && expected !== STREAM_EXISTS && expected !== ANY) {
     throw new InvalidAppendError('expectedVersion', `unknown value ${String(expected)}`);
   }
-  if (!Array.isArray(events) || events.length === 0) throw new InvalidAppendError('events', 'must contain at least one event');
+  if (!Array.isArray(events) || events.length === 0)
+    throw new InvalidAppendError('events', 'must contain at least one event');
   events.forEach((e, i) => {
     if (!UUID.test(e.id)) throw new InvalidAppendError(`events[${i}].id`, 'must be a UUID');
-    if (typeof e.type !== 'string' || e.type === '') throw new InvalidAppendError(`events[${i}].type`, 'must be a non-empty string');
+    if (typeof e.type !== 'string' || e.type === '')
+      throw new InvalidAppendError(`events[${i}].type`, 'must be a non-empty string');
     if (!Number.isInteger(e.schemaVersion) || e.schemaVersion < 1) {
       throw new InvalidAppendError(`events[${i}].schemaVersion`, 'must be an integer ≥ 1');
     }
     if (e.data === undefined) throw new InvalidAppendError(`events[${i}].data`, 'is required');
-    if (!e.metadata || typeof e.metadata.correlationId !== 'string' || typeof e.metadata.occurredAt !== 'string') {
+    if (
+      !e.metadata ||
+      typeof e.metadata.correlationId !== 'string' ||
+      typeof e.metadata.occurredAt !== 'string'
+    ) {
       throw new InvalidAppendError(`events[${i}].metadata`, 'needs correlationId and occurredAt');
     }
   });

@@ -11,5 +11,7 @@ eventStoreContract(
     return { store, cleanup: () => store.close() };
   },
   { densePositions: false },
-  url ? false : 'KURRENTDB_URL is not set: start KurrentDB (infra/docker-compose.yml) and set KURRENTDB_URL=kurrentdb://127.0.0.1:2113?tls=false',
+  url
+    ? false
+    : 'KURRENTDB_URL is not set: start KurrentDB (infra/docker-compose.yml) and set KURRENTDB_URL=kurrentdb://127.0.0.1:2113?tls=false',
 );

@@ -64,7 +64,11 @@ export class KurrentDbEventStore implements EventStore {
     this.client = KurrentDBClient.connectionString(connectionString);
   }
 
-  async append(stream: string, events: readonly EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
+  async append(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
     validateAppend(stream, events, expected);
     try {
       const result = await this.client.appendToStream(
@@ -81,11 +85,19 @@ export class KurrentDbEventStore implements EventStore {
       );
       this.appended.emit('appended');
       const position = result.position?.commit ?? 0n;
-      return { nextExpectedVersion: Number(result.nextExpectedRevision), firstPosition: position, lastPosition: position };
+      return {
+        nextExpectedVersion: Number(result.nextExpectedRevision),
+        firstPosition: position,
+        lastPosition: position,
+      };
     } catch (error) {
       if (error instanceof KurrentWrongVersion) {
         const actual = error.actualState;
-        throw new WrongExpectedVersionError(stream, expected, typeof actual === 'bigint' ? Number(actual) : null);
+        throw new WrongExpectedVersionError(
+          stream,
+          expected,
+          typeof actual === 'bigint' ? Number(actual) : null,
+        );
       }
       throw error;
     }
@@ -110,7 +122,11 @@ export class KurrentDbEventStore implements EventStore {
 
   async streamVersion(stream: string): Promise<number | null> {
     try {
-      for await (const resolved of this.client.readStream(stream, { fromRevision: 'end', direction: 'backwards', maxCount: 1 })) {
+      for await (const resolved of this.client.readStream(stream, {
+        fromRevision: 'end',
+        direction: 'backwards',
+        maxCount: 1,
+      })) {
         if (resolved.event) return Number(resolved.event.revision);
       }
     } catch (error) {

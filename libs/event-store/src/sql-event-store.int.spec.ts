@@ -45,7 +45,9 @@ describe('SqlEventStore on PGlite', () => {
     const db = await PgliteDatabase.open();
     const store = await SqlEventStore.create(db);
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => store.append(`test.s-${i}`, [testEvent(), testEvent()], 'no-stream')),
+      Array.from({ length: 50 }, (_, i) =>
+        store.append(`test.s-${i}`, [testEvent(), testEvent()], 'no-stream'),
+      ),
     );
     const positions = results.flatMap((r) => [r.firstPosition, r.lastPosition]);
     assert.equal(new Set(positions).size, 100);

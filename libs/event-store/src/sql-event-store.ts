@@ -45,7 +45,8 @@ interface AppendRow {
   last_position: string | null;
 }
 
-const COLUMNS = 'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at';
+const COLUMNS =
+  'global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata, recorded_at';
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -106,7 +107,11 @@ export class SqlEventStore implements EventStore {
     return store;
   }
 
-  async append(stream: string, events: readonly EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
+  async append(
+    stream: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
     validateAppend(stream, events, expected);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ stream, events, expected, resolve, reject });
@@ -199,9 +204,10 @@ export class SqlEventStore implements EventStore {
   }
 
   async streamVersion(stream: string): Promise<number | null> {
-    const rows = await this.db.query<{ version: string }>('SELECT version FROM es_streams WHERE stream_id = $1', [
-      stream,
-    ]);
+    const rows = await this.db.query<{ version: string }>(
+      'SELECT version FROM es_streams WHERE stream_id = $1',
+      [stream],
+    );
     return rows.length === 0 ? null : Number(rows[0]!.version);
   }
 

@@ -22,15 +22,26 @@ export class InProcessEventBus implements EventBus {
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
     this.migrated ??= migrate(this.db, 'messaging', messagingMigrations);
     await this.migrated;
-    const rows = await this.db.query<{ position: string }>('SELECT position FROM bus_offsets WHERE group_id = $1', [
-      options.groupId,
-    ]);
-    const after = rows.length > 0 ? BigInt(rows[0]!.position) : options.fromBeginning ? 0n : await this.store.headPosition();
+    const rows = await this.db.query<{ position: string }>(
+      'SELECT position FROM bus_offsets WHERE group_id = $1',
+      [options.groupId],
+    );
+    const after =
+      rows.length > 0
+        ? BigInt(rows[0]!.position)
+        : options.fromBeginning
+          ? 0n
+          : await this.store.headPosition();
     const topics = new Set(options.topics);
     const subscription = this.store.subscribeToAll(
       async (events) => {
         const messages = events
-          .map((event) => ({ event, topic: topicOf(contextOfStream(event.streamId)), partition: 0, offset: event.globalPosition.toString() }))
+          .map((event) => ({
+            event,
+            topic: topicOf(contextOfStream(event.streamId)),
+            partition: 0,
+            offset: event.globalPosition.toString(),
+          }))
           .filter((m) => topics.has(m.topic));
         if (messages.length > 0) await options.handleBatch(messages);
         await this.db.query(

@@ -53,7 +53,14 @@ export class KafkaEventBus implements EventBus {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        commitOffsetsIfNecessary,
+        heartbeat,
+        isRunning,
+        isStale,
+      }) => {
         if (!isRunning() || isStale() || stopped) return;
         if (batch.messages.length === 0) return;
         const where = { topic: batch.topic, partition: batch.partition };
@@ -74,7 +81,14 @@ export class KafkaEventBus implements EventBus {
         }
         resolveOffset(batch.lastOffset());
         await commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }] }],
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [
+                { partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
+              ],
+            },
+          ],
         });
         await heartbeat();
       },

@@ -9,7 +9,10 @@ export interface KafkaSettings {
 }
 
 /** KAFKA_BROKERS=host:port[,host:port…]; refused at start with the variable's name when malformed. */
-export function kafkaSettingsFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings | undefined {
+export function kafkaSettingsFromEnv(
+  clientId: string,
+  env: NodeJS.ProcessEnv = process.env,
+): KafkaSettings | undefined {
   const raw = env.KAFKA_BROKERS;
   if (!raw) return undefined;
   const brokers = raw.split(',').map((b) => b.trim());
@@ -41,7 +44,12 @@ export const defaultPartitioner = Partitioners.DefaultPartitioner;
  * Creates the topics that do not exist yet, keeping events forever (retention.ms=-1) so a
  * new projection or BI can replay from the start. Existing topics are left as they are.
  */
-export async function ensureTopics(admin: Admin, topics: string[], partitions = 3, replicationFactor = 1): Promise<void> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: string[],
+  partitions = 3,
+  replicationFactor = 1,
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));
   if (missing.length === 0) return;

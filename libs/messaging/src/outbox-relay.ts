@@ -66,7 +66,8 @@ export class OutboxRelay {
     const head = await this.store.headPosition();
     const deadline = Date.now() + timeoutMs;
     while ((await this.checkpoint()) < head) {
-      if (Date.now() > deadline) throw new Error(`outbox relay ${this.name}: not drained to ${head} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`outbox relay ${this.name}: not drained to ${head} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -87,7 +88,9 @@ export class OutboxRelay {
       } catch (error) {
         if (this.stopping) throw error;
         const wait = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
-        this.log(`outbox relay ${this.name}: publish failed (${(error as Error).message}); retrying in ${wait} ms`);
+        this.log(
+          `outbox relay ${this.name}: publish failed (${(error as Error).message}); retrying in ${wait} ms`,
+        );
         await this.resetProducer();
         await new Promise((r) => setTimeout(r, wait));
       }

@@ -10,7 +10,8 @@ import { createKafka, kafkaSettingsFromEnv } from './kafka';
 import { OutboxRelay } from './outbox-relay';
 
 async function main(): Promise<void> {
-  if (!process.env.DATABASE_URL) throw new ConfigurationError('DATABASE_URL', 'is required for the relay process');
+  if (!process.env.DATABASE_URL)
+    throw new ConfigurationError('DATABASE_URL', 'is required for the relay process');
   const settings = kafkaSettingsFromEnv('prm-outbox-relay');
   if (!settings) throw new ConfigurationError('KAFKA_BROKERS', 'is required for the relay process');
   const db = await openDatabase({ url: process.env.DATABASE_URL });

@@ -55,7 +55,10 @@ export class MalformedMessageError extends Error {
   }
 }
 
-export function fromKafkaValue(value: Buffer | null, where: { topic: string; partition: number; offset: string }): RecordedEvent {
+export function fromKafkaValue(
+  value: Buffer | null,
+  where: { topic: string; partition: number; offset: string },
+): RecordedEvent {
   if (!value) throw new MalformedMessageError(where.topic, where.partition, where.offset, 'empty value');
   let wire: WireEvent;
   try {
@@ -64,7 +67,12 @@ export function fromKafkaValue(value: Buffer | null, where: { topic: string; par
     throw new MalformedMessageError(where.topic, where.partition, where.offset, 'value is not JSON');
   }
   if (typeof wire.id !== 'string' || typeof wire.type !== 'string' || typeof wire.streamId !== 'string') {
-    throw new MalformedMessageError(where.topic, where.partition, where.offset, 'missing id, type or streamId');
+    throw new MalformedMessageError(
+      where.topic,
+      where.partition,
+      where.offset,
+      'missing id, type or streamId',
+    );
   }
   return {
     id: wire.id,

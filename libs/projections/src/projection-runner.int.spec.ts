@@ -15,7 +15,12 @@ function event(type = 'TestHappened') {
     type,
     schemaVersion: 1,
     data: {},
-    metadata: { correlationId: randomUUID(), causationId: null, actor: 'test', occurredAt: '2026-01-01T00:00:00.000Z' },
+    metadata: {
+      correlationId: randomUUID(),
+      causationId: null,
+      actor: 'test',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+    },
   };
 }
 
@@ -23,7 +28,11 @@ async function effects(db: Database): Promise<Array<{ event_id: string; applied:
   return db.query('SELECT event_id, applied FROM test_effects ORDER BY event_id');
 }
 
-function runnerSuite(name: string, open: () => Promise<{ db: Database; cleanup: () => Promise<void> }>, skip: string | false) {
+function runnerSuite(
+  name: string,
+  open: () => Promise<{ db: Database; cleanup: () => Promise<void> }>,
+  skip: string | false,
+) {
   describe(`ProjectionRunner over the in-process bus on ${name}`, { skip }, () => {
     let db: Database;
     let cleanup: () => Promise<void>;
@@ -39,7 +48,11 @@ function runnerSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
 
     it('applies every event once; a redelivery changes nothing; a rebuild gives the same rows', async () => {
       for (let s = 0; s < 20; s++) {
-        await store.append(`test.p-${s}`, Array.from({ length: 5 }, () => event()), 'no-stream');
+        await store.append(
+          `test.p-${s}`,
+          Array.from({ length: 5 }, () => event()),
+          'no-stream',
+        );
       }
       await store.append('other.x-1', [event()], 'no-stream'); // another context: not consumed
       const bus = new InProcessEventBus(store, db);

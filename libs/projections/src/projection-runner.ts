@@ -72,9 +72,10 @@ export class ProjectionRunner {
     if (status.state === 'halted') {
       this.log(`projection ${this.projection.name}: restarting after halt (${status.error})`);
     }
-    await this.db.query(`UPDATE projection_status SET state = 'live', error = NULL, updated_at = now() WHERE projection = $1 AND state <> 'rebuilding'`, [
-      this.projection.name,
-    ]);
+    await this.db.query(
+      `UPDATE projection_status SET state = 'live', error = NULL, updated_at = now() WHERE projection = $1 AND state <> 'rebuilding'`,
+      [this.projection.name],
+    );
     await this.consume(status.generation);
   }
 
@@ -151,7 +152,13 @@ export class ProjectionRunner {
         ? error
         : new ProjectionHaltedError(
             this.projection.name,
-            { id: '00000000-0000-0000-0000-000000000000', streamId: '?', streamVersion: -1, globalPosition: -1n, type: '?' },
+            {
+              id: '00000000-0000-0000-0000-000000000000',
+              streamId: '?',
+              streamVersion: -1,
+              globalPosition: -1n,
+              type: '?',
+            },
             error,
           );
     this.haltError = halt;
@@ -184,9 +191,16 @@ export class ProjectionRunner {
       const lag = await this.consumer!.lag();
       const done = lag.total - lag.behind;
       const seconds = (Date.now() - started) / 1000;
-      onProgress?.({ done, total: lag.total, eventsPerSecond: seconds > 0 ? Number(initial.behind - lag.behind) / seconds : 0 });
+      onProgress?.({
+        done,
+        total: lag.total,
+        eventsPerSecond: seconds > 0 ? Number(initial.behind - lag.behind) / seconds : 0,
+      });
       if (lag.behind <= 0n) return;
-      if (Date.now() > deadline) throw new Error(`projection ${this.projection.name}: still ${lag.behind} events behind after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `projection ${this.projection.name}: still ${lag.behind} events behind after ${timeoutMs} ms`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -213,7 +227,10 @@ export class ProjectionRunner {
     this.log(`projection ${name}: rebuilding as generation ${generation}`);
     await this.consume(generation);
     await this.caughtUp(timeoutMs, onProgress);
-    await this.db.query(`UPDATE projection_status SET state = 'live', updated_at = now() WHERE projection = $1`, [name]);
+    await this.db.query(
+      `UPDATE projection_status SET state = 'live', updated_at = now() WHERE projection = $1`,
+      [name],
+    );
   }
 
   async status(): Promise<ProjectionStatus> {

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -62,4 +65,36 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 /** A unique suffix for Kafka topics and consumer groups, so runs never share offsets. */
 export function uniqueSuffix(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+/** Polls `check` until it returns a truthy value or the timeout passes (then throws `what`). */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** The repository root, from a compiled spec in <project>/dist/…. */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(resolve(dir, 'nx.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('repository root (nx.json) not found');
+    dir = up;
+  }
+  return dir;
+}
+
+/** Runs an infra script (e.g. 'kafka/stop.sh') and fails loudly with its output if it fails. */
+export function runInfraScript(script: string): void {
+  execFileSync('bash', [join(repoRoot(), 'infra', script)], { stdio: 'inherit' });
 }

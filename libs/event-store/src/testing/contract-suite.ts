@@ -80,7 +80,12 @@ export function eventStoreContract(
       );
     });
 
-    const staleCases: Array<{ kind: string; setup: number; expected: ExpectedVersion; actual: number | null }> = [
+    const staleCases: Array<{
+      kind: string;
+      setup: number;
+      expected: ExpectedVersion;
+      actual: number | null;
+    }> = [
       { kind: 'exact version behind', setup: 3, expected: 1, actual: 2 },
       { kind: 'exact version ahead', setup: 3, expected: 7, actual: 2 },
       { kind: 'exact version on a missing stream', setup: 0, expected: 0, actual: null },
@@ -116,12 +121,18 @@ export function eventStoreContract(
 
     it('refuses bad input naming the field, writing nothing', async () => {
       const s = stream();
-      await assert.rejects(store.append(s, [], 'any'), (e: unknown) => e instanceof InvalidAppendError && e.field === 'events');
+      await assert.rejects(
+        store.append(s, [], 'any'),
+        (e: unknown) => e instanceof InvalidAppendError && e.field === 'events',
+      );
       await assert.rejects(
         store.append(s, [{ ...testEvent(), id: 'not-a-uuid' }], 'any'),
         (e: unknown) => e instanceof InvalidAppendError && e.field === 'events[0].id',
       );
-      await assert.rejects(store.append('', events(1), 'any'), (e: unknown) => e instanceof InvalidAppendError && e.field === 'stream');
+      await assert.rejects(
+        store.append('', events(1), 'any'),
+        (e: unknown) => e instanceof InvalidAppendError && e.field === 'stream',
+      );
       await assert.rejects(
         store.append(s, events(1), -3 as ExpectedVersion),
         (e: unknown) => e instanceof InvalidAppendError && e.field === 'expectedVersion',
@@ -148,7 +159,9 @@ export function eventStoreContract(
     it('lets exactly one of many concurrent appenders with the same expected version win', async () => {
       const s = stream();
       await store.append(s, events(1), 'no-stream');
-      const results = await Promise.allSettled(Array.from({ length: 16 }, () => store.append(s, events(2), 0)));
+      const results = await Promise.allSettled(
+        Array.from({ length: 16 }, () => store.append(s, events(2), 0)),
+      );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       for (const r of results.filter((r) => r.status === 'rejected')) {
         assert.ok((r as PromiseRejectedResult).reason instanceof WrongExpectedVersionError);
@@ -165,7 +178,7 @@ export function eventStoreContract(
       const perWorker = 10;
       await Promise.all(
         Array.from({ length: workers }, async () => {
-          for (let n = 0; n < perWorker; ) {
+          for (let n = 0; n < perWorker;) {
             const version = await store.streamVersion(s);
             try {
               await store.append(s, events(1), version === null ? 'no-stream' : version);
@@ -220,7 +233,7 @@ export function eventStoreContract(
       }
       // A second reader paging through the same range sees the same order.
       const again: string[] = [];
-      for (let after = start; ; ) {
+      for (let after = start; ;) {
         const page = await store.readAll({ after, limit: 333 });
         if (page.length === 0) break;
         again.push(...page.filter((e) => e.type === 'ConcurrencyProbe').map((e) => e.id));

@@ -20,7 +20,11 @@ export const EffectEntity = new EntitySchema<EffectRow>({
   },
 });
 
-export function counterProjection(name: string, contexts: string[], options: { poisoned?: () => boolean } = {}): Projection {
+export function counterProjection(
+  name: string,
+  contexts: string[],
+  options: { poisoned?: () => boolean } = {},
+): Projection {
   return {
     name,
     contexts,

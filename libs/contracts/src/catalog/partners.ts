@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import {
+  ClientSegment,
+  Count,
+  CountryCode,
+  Id,
+  IsoDate,
+  IsoDateTime,
+  JourneyStage,
+  Money,
+  PartnerTier,
+  PartnerType,
+  Percent,
+  Slug,
+  TaxId,
+  UserRef,
+  WebDomain,
+} from './common';
+
+/* Data schemas of the partners context (stream `partners.partner-<partnerId>`, except the IPP). */
+
+const partnerId = Id.describe('The partner (aggregate id, UUID).');
+const specializations = z
+  .array(z.string().min(1).max(100))
+  .describe('What the partner is good at, e.g. "erp-implementation", "cloud-migration".');
+const clientSegments = z.array(ClientSegment).describe('Segments of the partner’s own clients.');
+const industries = z
+  .array(z.string().min(1).max(100))
+  .describe('Industries the partner’s clients are in, e.g. "retail", "manufacturing".');
+const legalName = z.string().min(1).max(300).describe('Registered legal name, as written by the partner.');
+const region = z.string().min(1).max(100).describe('Region within the country, free text, e.g. "Siberia".');
+
+export const PartnerRegisteredData = z.object({
+  partnerId,
+  legalName,
+  country: CountryCode.describe('Country of registration, ISO 3166-1 alpha-2.'),
+  region: region.optional(),
+  websiteDomain: WebDomain.describe('The partner’s website domain, e.g. "integrator.example".'),
+  taxId: TaxId,
+  type: PartnerType,
+  employeeCount: Count.describe('Number of employees.'),
+  salesReps: Count.describe('Number of sales representatives.'),
+  specializations,
+  clientSegments,
+  industries,
+  tier: PartnerTier.optional().describe('Starting program tier, when set on registration.'),
+});
+
+/** Fields of the profile a PartnerProfileUpdated may carry. */
+export const PROFILE_FIELDS = [
+  'legalName',
+  'country',
+  'region',
+  'websiteDomain',
+  'taxId',
+  'type',
+  'employeeCount',
+  'salesReps',
+  'specializations',
+  'clientSegments',
+  'industries',
+] as const;
+
+export const PartnerProfileUpdatedData = z.object({
+  partnerId,
+  changedFields: z
+    .array(z.enum(PROFILE_FIELDS))
+    .min(1)
+    .describe('Names of the fields that changed; each one is present below with its new value.'),
+  legalName: legalName.optional(),
+  country: CountryCode.optional().describe('New country, ISO 3166-1 alpha-2.'),
+  region: region.nullable().optional().describe('New region; null when it was cleared.'),
+  websiteDomain: WebDomain.optional().describe('New website domain.'),
+  taxId: TaxId.optional(),
+  type: PartnerType.optional(),
+  employeeCount: Count.optional().describe('New number of employees.'),
+  salesReps: Count.optional().describe('New number of sales representatives.'),
+  specializations: specializations.optional(),
+  clientSegments: clientSegments.optional(),
+  industries: industries.optional(),
+});
+
+export const PartnerJourneyStageReachedData = z.object({
+  partnerId,
+  stage: JourneyStage.describe('The stage reached.'),
+  previousStage: JourneyStage.nullable().describe('The stage before; null for the first stage recorded.'),
+  reachedAt: IsoDateTime.describe(
+    'When the stage was reached (may be earlier than the event when history is imported).',
+  ),
+  reason: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('Why, when it is worth saying (e.g. for dormant or churned).'),
+});
+
+export const OnboardingStepCompletedData = z.object({
+  partnerId,
+  step: Slug.describe(
+    'Checklist step key: contract, questionnaire, demo_access, certification, distributor_registration, ' +
+      'or a key the vendor defined.',
+  ),
+  stepName: z.string().min(1).max(200).optional().describe('Human name of the step.'),
+  completedAt: IsoDateTime.describe('When the step was completed.'),
+});
+
+export const PartnerTierChangedData = z.object({
+  partnerId,
+  tier: PartnerTier.describe('The new tier.'),
+  previousTier: PartnerTier.nullable().describe('The tier before; null when the partner had none.'),
+  discountPercent: Percent.describe('Discount (the partner’s margin) that comes with the new tier, 0..100.'),
+  effectiveFrom: IsoDate.describe('First day the new tier applies.'),
+  reason: z.string().max(1000).optional().describe('Why the tier changed.'),
+});
+
+export const PamAssignedData = z.object({
+  partnerId,
+  pamId: UserRef.describe('The partner account manager now responsible for the partner.'),
+  previousPamId: UserRef.nullable().describe('The PAM before; null when none was assigned.'),
+  pamPartnerCount: Count.optional().describe(
+    'How many partners the PAM runs after this assignment (about 10 is a full load).',
+  ),
+});
+
+const certificationId = Id.describe('This certificate (one person, one certification), UUID.');
+const holderId = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('The certified person at the partner (an id, not a name: BI sees this).');
+const certificationCode = Slug.describe(
+  'Which certification, e.g. "sales-professional", "presale-engineer".',
+);
+
+export const CertificationGrantedData = z.object({
+  partnerId,
+  certificationId,
+  certificationCode,
+  certificationName: z.string().min(1).max(200).describe('Human name of the certification.'),
+  holderId,
+  grantedOn: IsoDate.describe('Date the certificate was granted.'),
+  expiresOn: IsoDate.nullable().describe('Date the certificate expires; null when it does not.'),
+});
+
+export const CertificationExpiredData = z.object({
+  partnerId,
+  certificationId,
+  certificationCode,
+  holderId,
+  expiredOn: IsoDate.describe('Date the certificate expired.'),
+});
+
+export const TrainingCompletedData = z.object({
+  partnerId,
+  trainingCode: Slug.describe('Which training, e.g. "product-101".'),
+  trainingName: z.string().min(1).max(200).describe('Human name of the training.'),
+  attendeeId: z.string().min(1).max(200).describe('The person at the partner who completed it (an id).'),
+  completedAt: IsoDateTime.describe('When it was completed.'),
+  hours: z.number().min(0).optional().describe('Length of the training in hours.'),
+  score: Percent.optional().describe('Result, 0..100, when the training is graded.'),
+});
+
+const allocationId = Id.describe('The MDF allocation, UUID.');
+
+export const MdfAllocatedData = z.object({
+  partnerId,
+  allocationId,
+  amount: Money.describe('Marketing development funds allocated.'),
+  validFrom: IsoDate.describe('First day the funds may be spent.'),
+  validUntil: IsoDate.describe('Last day the funds may be spent.'),
+  purpose: z.string().max(1000).optional().describe('What the funds are for, e.g. a campaign.'),
+});
+
+export const MdfSpentData = z.object({
+  partnerId,
+  allocationId,
+  spendId: Id.describe('This spend, UUID.'),
+  amount: Money.describe('Amount spent, in the allocation’s currency.'),
+  spentOn: IsoDate.describe('Date of the spend.'),
+  activity: z
+    .string()
+    .min(1)
+    .max(1000)
+    .describe('What the money was spent on, e.g. "webinar", "trade show".'),
+});
+
+export const PartnerChurnedData = z.object({
+  partnerId,
+  reason: z
+    .enum(['inactive', 'terminated_by_vendor', 'terminated_by_partner', 'acquired', 'other'])
+    .describe(
+      'Why the partner left: inactive, terminated_by_vendor, terminated_by_partner, acquired, other.',
+    ),
+  note: z.string().max(2000).optional().describe('Free-text explanation.'),
+  lastDealWonOn: IsoDate.nullable().optional().describe('Date of the partner’s last won deal; null if none.'),
+});
+
+const range = (what: string) =>
+  z
+    .object({
+      min: Count.optional().describe(`Smallest ${what}.`),
+      max: Count.optional().describe(`Largest ${what}.`),
+    })
+    .describe(`Range of ${what}; a missing bound is open.`);
+
+export const IdealPartnerProfileDefinedData = z.object({
+  profileId: Id.describe('The ideal partner profile (aggregate id, UUID).'),
+  name: z.string().min(1).max(200).describe('Name of the profile, e.g. "Enterprise integrators, CIS".'),
+  partnerTypes: z.array(PartnerType).describe('Partner types that fit; empty means any.'),
+  employeeCount: range('employee count').optional(),
+  salesReps: range('number of sales reps').optional(),
+  countries: z.array(CountryCode).describe('Countries that fit (ISO 3166-1 alpha-2); empty means any.'),
+  regions: z.array(region).optional().describe('Regions that fit; empty or missing means any.'),
+  specializations: specializations.describe('Specializations that fit; empty means any.'),
+  clientSegments: clientSegments.describe('Client segments that fit; empty means any.'),
+  industries: industries.describe('Industries that fit; empty means any.'),
+  weights: z
+    .object({
+      partnerType: Percent.optional(),
+      size: Percent.optional(),
+      geography: Percent.optional(),
+      specialization: Percent.optional(),
+      clientSegments: Percent.optional(),
+      industries: Percent.optional(),
+    })
+    .optional()
+    .describe(
+      'Relative weight of each criterion in the fit score, 0..100 each; missing means equal weights.',
+    ),
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { KafkaHeaders, topicOf } from '@prm/contracts';
+import { PostgresDatabase } from '@prm/database';
+import { SqlEventStore } from '@prm/event-store';
+import {
+  createTestDatabase,
+  eventually,
+  kafkaBrokers,
+  skipUnlessPostgresAndKafka,
+  uniqueSuffix,
+  type TestDatabase,
+} from '@prm/testing';
+import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { createKafka } from './kafka';
+import { OutboxRelay } from './outbox-relay';
+import { fromKafkaValue } from './wire-format';
+
+describe('Outbox relay to a real Kafka', { skip: skipUnlessPostgresAndKafka() }, () => {
+  let tdb: TestDatabase;
+  let db: PostgresDatabase;
+  let store: SqlEventStore;
+  let kafka: Kafka;
+  before(async () => {
+    tdb = await createTestDatabase('relay');
+    db = new PostgresDatabase(tdb.url);
+    store = await SqlEventStore.create(db);
+    kafka = createKafka({ brokers: kafkaBrokers, clientId: 'relay-e2e' });
+  });
+  after(async () => {
+    await store.close();
+    await db.close();
+    await tdb.drop();
+  });
+
+  it('publishes every event to prm.<context>.events.v1 keyed by stream with the envelope headers, retention forever', async () => {
+    const context = `t${uniqueSuffix()}`;
+    const topic = topicOf(context);
+    const correlationId = randomUUID();
+    const written = Array.from({ length: 25 }, (_, i) => ({
+      id: randomUUID(),
+      type: 'TestHappened',
+      schemaVersion: 1,
+      data: { i },
+      metadata: { correlationId, causationId: null, actor: 'test', occurredAt: '2026-01-01T00:00:00.000Z' },
+    }));
+    for (let s = 0; s < 5; s++)
+      await store.append(`${context}.thing-${s}`, written.slice(s * 5, s * 5 + 5), 'no-stream');
+
+    const relay = new OutboxRelay(store, db, kafka, { partitions: 4, contexts: [context] });
+    await relay.start();
+    await relay.drained(30_000);
+    await relay.stop();
+    assert.equal(await relay.checkpoint(), await store.headPosition());
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    assert.equal(metadata.topics[0]!.partitions.length, 4);
+    const configs = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+    });
+    assert.equal(configs.resources[0]!.configEntries[0]!.configValue, '-1');
+    await admin.disconnect();
+
+    const consumer = kafka.consumer({ groupId: `check-${context}`, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received: Array<{
+      key: string;
+      headers: Record<string, string>;
+      id: string;
+      partition: number;
+      streamVersion: number;
+    }> = [];
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        );
+        const event = fromKafkaValue(message.value, { topic, partition, offset: message.offset });
+        received.push({
+          key: message.key!.toString(),
+          headers,
+          id: event.id,
+          partition,
+          streamVersion: event.streamVersion,
+        });
+      },
+    });
+    await eventually('25 messages consumed', async () => received.length >= 25, 30_000);
+    await consumer.disconnect();
+
+    assert.deepEqual(new Set(received.map((r) => r.id)), new Set(written.map((w) => w.id)));
+    for (const r of received) {
+      assert.match(r.key, new RegExp(`^${context}\\.thing-\\d$`));
+      assert.equal(r.headers[KafkaHeaders.type], 'TestHappened');
+      assert.equal(r.headers[KafkaHeaders.schemaVersion], '1');
+      assert.equal(r.headers[KafkaHeaders.eventId], r.id);
+      assert.equal(r.headers[KafkaHeaders.correlationId], correlationId);
+      assert.match(r.headers[KafkaHeaders.globalPosition]!, /^\d+$/);
+    }
+    // One stream lives on one partition, in stream order.
+    for (let s = 0; s < 5; s++) {
+      const ofStream = received.filter((r) => r.key === `${context}.thing-${s}`);
+      assert.equal(new Set(ofStream.map((r) => r.partition)).size, 1);
+      assert.deepEqual(
+        ofStream.map((r) => r.streamVersion),
+        [0, 1, 2, 3, 4],
+      );
+    }
+  });
+});
