@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Start a single-node Apache Kafka 4.x (KRaft, combined broker+controller) on
+# 127.0.0.1:9092 (controller 127.0.0.1:9093), built from Maven Central jars.
+# Idempotent: if it is already running it only checks that it answers.
+# Data survives stop/start (topics, committed offsets). See env.sh for env vars.
+set -euo pipefail
+# shellcheck source=env.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
+
+die() {
+  printf '[kafka] ERROR: %s\n' "$1" >&2
+  local f
+  for f in "${@:2}"; do
+    printf '[kafka] log file: %s\n' "$f" >&2
+    if [ -s "$f" ]; then
+      printf '[kafka] --- last lines of %s ---\n' "$f" >&2
+      tail -n 25 "$f" >&2 || true
+    fi
+  done
+  exit 1
+}
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  local apt_log; apt_log="$(mktemp /tmp/prm-apt-kafka.XXXXXX.log)"
+  klog "installing Debian packages: $*"
+  as_root env DEBIAN_FRONTEND=noninteractive bash -c "apt-get update && apt-get install -y --no-install-recommends $*" \
+    >"$apt_log" 2>&1 || die "apt-get install $* failed" "$apt_log"
+}
+
+# --- 0. java >= 17 ---------------------------------------------------------------
+if ! command -v "$JAVA_BIN" >/dev/null 2>&1; then
+  apt_install openjdk-17-jre-headless
+  JAVA_BIN=java
+fi
+java_major="$("$JAVA_BIN" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1)"
+java_major="${java_major#1.}"
+[ -n "$java_major" ] && [ "$java_major" -ge 17 ] 2>/dev/null \
+  || die "Kafka $KAFKA_VERSION needs Java 17+, '$JAVA_BIN' is version '${java_major:-unknown}' (set JAVA_HOME)"
+
+mkdir -p "$KAFKA_DIR" "$KAFKA_DATA" "$KAFKA_LOGS" "$CACHE_ROOT"
+# one start/stop at a time for this data dir (fds 8/9 are closed for the broker
+# process below, otherwise it would hold the lock for as long as it runs)
+exec 8>"$KAFKA_DIR/.lock"
+flock -w 120 8 || die "another infra/kafka script holds $KAFKA_DIR/.lock"
+
+# --- 1. jars: download once into the cache ------------------------------------------
+fetch_jars() {
+  exec 9>"$CACHE_ROOT/.kafka-$KAFKA_VERSION.lock"
+  flock -w 600 9 || die "timed out waiting for another download of Kafka jars ($CACHE_ROOT/.kafka-$KAFKA_VERSION.lock)"
+  [ -f "$KAFKA_HOME/.complete" ] && return 0
+  command -v mvn >/dev/null 2>&1 || apt_install maven
+  local t0=$SECONDS tmp mvn_log="$CACHE_ROOT/kafka-$KAFKA_VERSION.mvn.log"
+  klog "downloading Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS"
+  tmp="$(mktemp -d "$CACHE_ROOT/.kafka-$KAFKA_VERSION.tmp.XXXXXX")"
+  cat >"$tmp/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.prm</groupId><artifactId>kafka-runtime</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <!-- broker (kafka.Kafka, kafka.tools.StorageTool) -->
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_$KAFKA_SCALA</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <!-- CLI tools (TopicCommand, ConsoleProducer, ConsoleConsumer, ...); Connect is not needed -->
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>$KAFKA_VERSION</version>
+      <exclusions><exclusion><groupId>org.apache.kafka</groupId><artifactId>connect-runtime</artifactId></exclusion></exclusions>
+    </dependency>
+    <!-- logging: slf4j 2 API + log4j2 binding, so everything ends up in server.log -->
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId><version>$SLF4J_VERSION</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j2-impl</artifactId><version>$LOG4J_VERSION</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId><version>$LOG4J_VERSION</version></dependency>
+    <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-api</artifactId><version>$LOG4J_VERSION</version></dependency>
+  </dependencies>
+</project>
+POM
+  if ! mvn -B -ntp -f "$tmp/pom.xml" \
+        org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$mvn_log" 2>&1; then
+    rm -rf "$tmp"
+    die "mvn could not fetch org.apache.kafka:kafka_$KAFKA_SCALA:$KAFKA_VERSION and its dependencies" "$mvn_log"
+  fi
+  [ -f "$tmp/libs/kafka_$KAFKA_SCALA-$KAFKA_VERSION.jar" ] || { rm -rf "$tmp"; die "mvn ran but kafka_$KAFKA_SCALA-$KAFKA_VERSION.jar is missing" "$mvn_log"; }
+  rm -rf "$KAFKA_HOME"
+  mkdir -p "$KAFKA_HOME"
+  mv "$tmp/libs" "$KAFKA_LIBS"
+  mv "$tmp/pom.xml" "$KAFKA_HOME/pom.xml"
+  rm -rf "$tmp"
+  touch "$KAFKA_HOME/.complete"
+  klog "downloaded $(ls "$KAFKA_LIBS" | wc -l) jars in $((SECONDS - t0))s"
+}
+[ -f "$KAFKA_HOME/.complete" ] || fetch_jars
+
+# --- 2. config files (rewritten every start; identical content each time) ----------
+cat >"$KAFKA_CONFIG" <<PROPS
+# Generated by infra/kafka/start.sh -- edits are overwritten.
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$KAFKA_DATA
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+delete.topic.enable=true
+num.network.threads=2
+# restart after a crash/SIGKILL: the controller keeps the old broker registration
+# until its session times out (default 9 s) -- shorten that for one local node
+broker.session.timeout.ms=3000
+broker.heartbeat.interval.ms=500
+num.io.threads=4
+PROPS
+
+cat >"$KAFKA_LOG4J" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Generated by infra/kafka/start.sh -->
+<Configuration status="WARN">
+  <Appenders>
+    <RollingFile name="server" fileName="${sys:kafka.logs.dir}/server.log" filePattern="${sys:kafka.logs.dir}/server.log.%i">
+      <PatternLayout pattern="[%d] %p %m (%c)%n"/>
+      <Policies><SizeBasedTriggeringPolicy size="50MB"/></Policies>
+      <DefaultRolloverStrategy max="3"/>
+    </RollingFile>
+  </Appenders>
+  <Loggers>
+    <Logger name="kafka.request.logger" level="WARN"/>
+    <Logger name="org.apache.kafka.controller" level="INFO"/>
+    <Logger name="state.change.logger" level="WARN"/>
+    <Root level="INFO"><AppenderRef ref="server"/></Root>
+  </Loggers>
+</Configuration>
+XML
+
+cat >"$KAFKA_TOOLS_LOG4J" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Generated by infra/kafka/start.sh: CLI tools log warnings to stderr -->
+<Configuration status="WARN">
+  <Appenders><Console name="stderr" target="SYSTEM_ERR"><PatternLayout pattern="[%d] %p %m (%c)%n"/></Console></Appenders>
+  <Loggers><Root level="WARN"><AppenderRef ref="stderr"/></Root></Loggers>
+</Configuration>
+XML
+
+# --- 3. is a real Kafka answering? -------------------------------------------------
+# Sends a Kafka ApiVersions (v0) request over bash's /dev/tcp and requires a
+# well-formed reply (our correlation id, error code 0). The broker only starts
+# processing requests once it has caught up with the metadata log and been
+# unfenced, so an answer means it is ready for clients. Costs milliseconds, so
+# it can be polled often (a JVM-based tool check would take ~1 s per try).
+kafka_answers() {
+  local reply
+  reply="$(timeout 3 bash -c '
+      exec 3<>"/dev/tcp/$1/$2" || exit 1
+      printf "\x00\x00\x00\x10\x00\x12\x00\x00\x00\x00\x00\x01\x00\x06prmchk" >&3
+      head -c 10 <&3 | od -An -tx1' _ "$KAFKA_HOST" "$KAFKA_PORT" 2>/dev/null | tr -d ' \n')" || true
+  # size(4) correlation_id(4)=1 error_code(2)=0
+  [[ "$reply" =~ ^[0-9a-f]{8}000000010000$ ]]
+}
+
+if pid="$(kafka_running_pid)"; then
+  klog "already running (pid $pid)"
+  deadline=$((SECONDS + KAFKA_START_TIMEOUT))
+  until kafka_answers; do
+    [ "$SECONDS" -lt "$deadline" ] || die "Kafka process $pid is running but does not answer Kafka requests on $KAFKA_BOOTSTRAP" \
+      "$KAFKA_SERVER_LOG" "$KAFKA_OUT_LOG"
+    sleep 0.2
+  done
+  klog "ready: $KAFKA_BOOTSTRAP"
+  exit 0
+fi
+rm -f "$KAFKA_PID_FILE"
+
+for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+  port_open "$KAFKA_HOST" "$p" && die "port $KAFKA_HOST:$p is already in use by another process (no Kafka of ours is running; pid file $KAFKA_PID_FILE)"
+done
+
+# --- 4. format storage once ----------------------------------------------------------
+if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
+  [ -s "$KAFKA_DIR/cluster-id" ] || head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$KAFKA_DIR/cluster-id"
+  klog "formatting storage in $KAFKA_DATA (cluster id $(cat "$KAFKA_DIR/cluster-id"))"
+  kafka_run_class kafka.tools.StorageTool format -t "$(cat "$KAFKA_DIR/cluster-id")" -c "$KAFKA_CONFIG" \
+      >"$KAFKA_LOGS/format.out" 2>&1 \
+    || die "kafka storage format failed" "$KAFKA_LOGS/format.out"
+fi
+
+# --- 5. launch ---------------------------------------------------------------------------
+klog "starting Kafka $KAFKA_VERSION (KRaft) on $KAFKA_BOOTSTRAP, data in $KAFKA_DATA"
+t0=$SECONDS
+{ printf '\n===== %s start =====\n' "$(date -Is)"; } >>"$KAFKA_OUT_LOG"
+# shellcheck disable=SC2086
+setsid nohup "$JAVA_BIN" $KAFKA_HEAP_OPTS -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+  -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
+  -Dkafka.logs.dir="$KAFKA_LOGS" -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
+  -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG" >>"$KAFKA_OUT_LOG" 2>&1 </dev/null 8>&- 9>&- &
+pid=$!
+echo "$pid" >"$KAFKA_PID_FILE"
+
+# --- 6. wait until it answers a real Kafka request ---------------------------------------
+deadline=$((SECONDS + KAFKA_START_TIMEOUT))
+while :; do
+  if ! kill -0 "$pid" 2>/dev/null; then
+    rm -f "$KAFKA_PID_FILE"
+    die "Kafka exited during startup" "$KAFKA_SERVER_LOG" "$KAFKA_OUT_LOG"
+  fi
+  kafka_answers && break
+  [ "$SECONDS" -lt "$deadline" ] || die "Kafka (pid $pid, still running) did not answer Kafka requests on $KAFKA_BOOTSTRAP within ${KAFKA_START_TIMEOUT}s" \
+    "$KAFKA_SERVER_LOG" "$KAFKA_OUT_LOG"
+  sleep 0.2
+done
+klog "ready: $KAFKA_BOOTSTRAP (pid $pid, ${SECONDS}s since script start, $((SECONDS - t0))s since launch)"
