@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { ConfigurationError } from '@prm/database';
+import { kafkaSettingsFromEnv, type KafkaSettings } from '@prm/messaging';
+
+export interface PlatformConfig {
+  /** PostgreSQL URL (distributed) or undefined for PGlite in dataDir (embedded). */
+  databaseUrl?: string;
+  dataDir: string;
+  httpHost: string;
+  httpPort: number;
+  kafka?: KafkaSettings;
+  seedDemoData: boolean;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new ConfigurationError(name, `"${raw}" is not a TCP port (0–65535)`);
+  }
+  return value;
+}
+
+/** Reads and checks the environment once at start; a bad variable stops the start with its name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
+  const seed = env.PRM_SEED_DEMO ?? 'true';
+  if (!['true', 'false', '1', '0'].includes(seed))
+    throw new ConfigurationError('PRM_SEED_DEMO', 'must be true or false');
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.PRM_DATA_DIR ?? 'data'),
+    httpHost: env.HOST ?? '127.0.0.1',
+    httpPort: port(env, 'PORT', 3000),
+    kafka: kafkaSettingsFromEnv('prm-platform', env),
+    seedDemoData: seed === 'true' || seed === '1',
+  };
+}
