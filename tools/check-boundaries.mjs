@@ -26,7 +26,8 @@ for (const pattern of rootPkg.workspaces) {
 const typeOf = (p) => (p.tags.find((t) => t.startsWith('type:')) ?? 'type:none').slice(5);
 const rules = {
   lib: (dep) => typeOf(dep) === 'lib' || `a lib may depend only on libs`,
-  service: (dep) => typeOf(dep) !== 'service' || `services never import each other; publish and consume events`,
+  service: (dep) =>
+    typeOf(dep) !== 'service' || `services never import each other; publish and consume events`,
   app: (dep) => true,
   bench: (dep) => true,
 };
@@ -61,13 +62,15 @@ for (const name of targets) {
       const depName = `${scope}/${pkgName}`;
       const where = relative(root, file);
       if (depName === name) problems.push(`${where}: imports its own package ${spec}; use a relative import`);
-      if (rest.length > 0) problems.push(`${where}: reaches into ${depName}'s internals (${spec}); import from ${depName}`);
+      if (rest.length > 0)
+        problems.push(`${where}: reaches into ${depName}'s internals (${spec}); import from ${depName}`);
       const dep = projects.get(depName);
       if (!dep) {
         problems.push(`${where}: ${depName} is not a workspace project`);
         continue;
       }
-      if (!declared.has(depName)) problems.push(`${where}: imports ${depName} but ${name}'s package.json does not declare it`);
+      if (!declared.has(depName))
+        problems.push(`${where}: imports ${depName} but ${name}'s package.json does not declare it`);
       const verdict = rule?.(dep);
       if (typeof verdict === 'string') problems.push(`${where}: may not import ${depName} (${verdict})`);
     }

@@ -3,7 +3,16 @@
 // Before running it probes PostgreSQL and Kafka so specs can skip (or, with REQUIRE_INFRA=1,
 // fail) synchronously; specs read PRM_PG_AVAILABLE / PRM_KAFKA_AVAILABLE.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 
@@ -39,16 +48,46 @@ const env = {
   PRM_KAFKA_AVAILABLE: (await probe(kafka)) ? '1' : '0',
 };
 
+// Besides the readable spec output, a TAP copy is parsed for the counts; with PRM_TEST_SUMMARY
+// set (tools/test-all.mjs does) they are appended there for the one closing line of `npm test`.
+const tapDir = mkdtempSync(join(tmpdir(), 'prm-tap-'));
 let failed = false;
 for (const kind of kinds.filter((k) => only.includes(k))) {
-  const files = find('dist').filter((f) => f.endsWith(`.${kind}.spec.js`)).sort();
+  const files = find('dist')
+    .filter((f) => f.endsWith(`.${kind}.spec.js`))
+    .sort();
   if (files.length === 0) continue;
   console.log(`\n== ${kind} specs (${files.length} files) ==`);
+  const tap = join(tapDir, `${kind}.tap`);
   const result = spawnSync(
     process.execPath,
-    ['--test', '--test-concurrency=1', '--test-timeout=300000', '--test-reporter=spec', ...files],
+    [
+      '--test',
+      '--test-concurrency=1',
+      '--test-timeout=300000',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
     { stdio: 'inherit', env },
   );
   if (result.status !== 0) failed = true;
+  if (process.env.PRM_TEST_SUMMARY && existsSync(tap)) {
+    const text = readFileSync(tap, 'utf8');
+    const count = (label) => Number(text.match(new RegExp(`^# ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
+    // A run that failed without a failing test (a crash, a file-level error) still counts as a failure.
+    const fail = Math.max(count('fail'), result.status === 0 ? 0 : 1);
+    const line = {
+      project: process.env.npm_package_name ?? process.cwd(),
+      kind,
+      pass: count('pass'),
+      fail,
+      skipped: count('skipped'),
+    };
+    appendFileSync(process.env.PRM_TEST_SUMMARY, `${JSON.stringify(line)}\n`);
+  }
 }
+rmSync(tapDir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
