@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = process.env.PRM_WORKSPACE_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const projects = new Map();
 for (const pattern of rootPkg.workspaces) {
@@ -56,7 +56,13 @@ for (const name of targets) {
   if (!existsSync(src)) continue;
   for (const file of sources(src)) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](@prm\/[^'"]+)['"]/g)) {
+    // Statements only (an import/export at the start of a line, or require()/import()), so
+    // strings that merely mention a package, like test fixtures, are not imports.
+    const statements = [
+      ...text.matchAll(/^\s*(?:import|export)\b[^'";]*?['"](@prm\/[^'"]+)['"]/gm),
+      ...text.matchAll(/\b(?:require|import)\s*\(\s*['"](@prm\/[^'"]+)['"]/g),
+    ];
+    for (const match of statements) {
       const spec = match[1];
       const [scope, pkgName, ...rest] = spec.split('/');
       const depName = `${scope}/${pkgName}`;
