@@ -63,7 +63,7 @@ function toRecorded(row: EventRow): RecordedEvent {
 }
 
 export interface SqlEventStoreOptions {
-  /** Appends per database call at most (default 500). */
+  /** Appends per database call at most (default 200). */
   maxAppendsPerBatch?: number;
   /** Events per database call at most (default 5000). */
   maxEventsPerBatch?: number;
@@ -93,7 +93,7 @@ export class SqlEventStore implements EventStore {
     options: SqlEventStoreOptions,
   ) {
     this.adapter = db.kind;
-    this.maxAppends = options.maxAppendsPerBatch ?? 500;
+    this.maxAppends = options.maxAppendsPerBatch ?? 200;
     this.maxEvents = options.maxEventsPerBatch ?? 5000;
     this.maxInFlight = options.maxInFlight ?? (db.kind === 'pglite' ? 1 : 2);
     this.appended.setMaxListeners(0);

@@ -45,48 +45,71 @@ CREATE TABLE es_events (
 -- batch: [{"s": stream, "x": "any"|"no-stream"|"stream-exists"|"<n>",
 --          "e": [{"i": uuid, "t": type, "v": schemaVersion, "d": data, "m": metadata}]}]
 -- Returns one row per append: ok, the stream version after (or the actual version on conflict),
--- and the global positions written.
+-- and the global positions written. Set-based: whatever the batch size, one lookup of the
+-- streams, one INSERT of all events and one upsert of the streams; the loop only decides.
 CREATE FUNCTION es_append_batch(batch jsonb)
 RETURNS TABLE (idx integer, ok boolean, stream_version bigint, first_position bigint, last_position bigint)
 LANGUAGE plpgsql AS $fn$
 DECLARE
   head bigint;
+  versions jsonb;
   a record;
   cur bigint;
-  n integer;
-  x text;
-  sid text;
+  r_idx integer[] := '{}';
+  r_ok boolean[] := '{}';
+  r_version bigint[] := '{}';
+  r_first bigint[] := '{}';
+  r_last bigint[] := '{}';
+  acc_idx integer[] := '{}';
+  acc_base bigint[] := '{}';
+  acc_first bigint[] := '{}';
 BEGIN
   SELECT h.position INTO head FROM es_head h WHERE h.id = 1 FOR UPDATE;
-  FOR a IN SELECT (ord - 1)::integer AS i, value AS v FROM jsonb_array_elements(batch) WITH ORDINALITY AS t(value, ord) LOOP
-    sid := a.v->>'s';
-    x := a.v->>'x';
-    SELECT s.version INTO cur FROM es_streams s WHERE s.stream_id = sid;
-    IF NOT FOUND THEN cur := NULL; END IF;
-    IF (x = 'no-stream' AND cur IS NOT NULL)
-       OR (x = 'stream-exists' AND cur IS NULL)
-       OR (x NOT IN ('any', 'no-stream', 'stream-exists') AND cur IS DISTINCT FROM x::bigint) THEN
-      idx := a.i; ok := false; stream_version := cur; first_position := NULL; last_position := NULL;
-      RETURN NEXT;
-      CONTINUE;
-    END IF;
-    n := jsonb_array_length(a.v->'e');
-    INSERT INTO es_events (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata)
-    SELECT head + e.ord, sid, coalesce(cur, -1) + e.ord, (e.value->>'i')::uuid, e.value->>'t',
-           (e.value->>'v')::integer, e.value->'d', e.value->'m'
-    FROM jsonb_array_elements(a.v->'e') WITH ORDINALITY AS e(value, ord);
-    IF cur IS NULL THEN
-      INSERT INTO es_streams (stream_id, version) VALUES (sid, n - 1);
+  SELECT coalesce(jsonb_object_agg(s.stream_id, s.version), '{}'::jsonb) INTO versions
+  FROM es_streams s WHERE s.stream_id IN (SELECT b->>'s' FROM jsonb_array_elements(batch) AS b);
+
+  FOR a IN SELECT (ord - 1)::integer AS i, value->>'s' AS s, value->>'x' AS x, jsonb_array_length(value->'e') AS n
+           FROM jsonb_array_elements(batch) WITH ORDINALITY AS t(value, ord) LOOP
+    cur := (versions->>a.s)::bigint;
+    r_idx := r_idx || a.i;
+    IF (a.x = 'no-stream' AND cur IS NOT NULL)
+       OR (a.x = 'stream-exists' AND cur IS NULL)
+       OR (a.x NOT IN ('any', 'no-stream', 'stream-exists') AND cur IS DISTINCT FROM a.x::bigint) THEN
+      r_ok := r_ok || false;
+      r_version := r_version || cur;
+      r_first := r_first || NULL::bigint;
+      r_last := r_last || NULL::bigint;
     ELSE
-      UPDATE es_streams SET version = cur + n, updated_at = now() WHERE es_streams.stream_id = sid;
+      acc_idx := acc_idx || a.i;
+      acc_base := acc_base || coalesce(cur, -1);
+      acc_first := acc_first || (head + 1);
+      r_ok := r_ok || true;
+      r_version := r_version || (coalesce(cur, -1) + a.n);
+      r_first := r_first || (head + 1);
+      r_last := r_last || (head + a.n);
+      versions := jsonb_set(versions, ARRAY[a.s], to_jsonb(coalesce(cur, -1) + a.n));
+      head := head + a.n;
     END IF;
-    idx := a.i; ok := true; stream_version := coalesce(cur, -1) + n;
-    first_position := head + 1; last_position := head + n;
-    head := head + n;
-    RETURN NEXT;
   END LOOP;
-  UPDATE es_head SET position = head WHERE id = 1;
-  PERFORM pg_notify('es_appended', head::text);
+
+  IF cardinality(acc_idx) > 0 THEN
+    INSERT INTO es_events (global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata)
+    SELECT p.first + e.ord - 1, batch->p.i->>'s', p.base + e.ord, e.i, e.t, e.v, e.d, e.m
+    FROM unnest(acc_idx, acc_base, acc_first) AS p(i, base, first)
+    CROSS JOIN LATERAL ROWS FROM (jsonb_to_recordset(batch->p.i->'e') AS (i uuid, t text, v integer, d jsonb, m jsonb))
+      WITH ORDINALITY AS e(i, t, v, d, m, ord);
+
+    INSERT INTO es_streams AS s (stream_id, version)
+    SELECT batch->p.i->>'s', max(p.base + jsonb_array_length(batch->p.i->'e'))
+    FROM unnest(acc_idx, acc_base) AS p(i, base)
+    GROUP BY 1
+    ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now();
+
+    UPDATE es_head SET position = head WHERE id = 1;
+    PERFORM pg_notify('es_appended', head::text);
+  END IF;
+
+  RETURN QUERY SELECT * FROM unnest(r_idx, r_ok, r_version, r_first, r_last);
 END
 $fn$;
 `,
