@@ -67,5 +67,4 @@ export const KafkaHeaders = {
   eventId: 'prm-event-id',
   globalPosition: 'prm-global-position',
   correlationId: 'prm-correlation-id',
-  streamVersion: 'prm-stream-version',
 } as const;

@@ -24,25 +24,36 @@ export function tailLog(
   signals?.on('appended', onSignal);
 
   const done = (async () => {
+    // The next page is read while the handler works on this one.
+    const read = (after: bigint) => {
+      const page = store.readAll({ after, limit });
+      page.catch(() => undefined); // awaited below, or dropped on stop/error
+      return page;
+    };
     try {
+      let next = read(position);
       while (!stopped) {
         signalled = false;
-        const events = await store.readAll({ after: position, limit });
+        const events = await next;
         if (stopped) break;
         if (events.length > 0) {
+          const last = events[events.length - 1]!.globalPosition;
+          next = read(last);
           await handler(events);
-          position = events[events.length - 1]!.globalPosition;
+          position = last;
           continue;
         }
-        if (signalled) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idlePollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
+        if (!signalled) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, idlePollMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+        next = read(position);
       }
     } catch (error) {
       if (options.onError) options.onError(error);

@@ -112,4 +112,46 @@ describe('Outbox relay to a real Kafka', { skip: skipUnlessPostgresAndKafka() },
       );
     }
   });
+
+  it("splits a round whose share for one partition is over Kafka's 1 MiB limit instead of retrying it forever", async () => {
+    const context = `t${uniqueSuffix()}`;
+    const start = await store.headPosition();
+    const padding = 'x'.repeat(1000);
+    // 3,000 events of ~1.3 KB in one stream: ~4 MB bound for a single partition.
+    for (let part = 0; part < 3; part++) {
+      const events = Array.from({ length: 1000 }, (_, i) => ({
+        id: randomUUID(),
+        type: 'BigHappened',
+        schemaVersion: 1,
+        data: { i, padding },
+        metadata: {
+          correlationId: randomUUID(),
+          causationId: null,
+          actor: 'test',
+          occurredAt: '2026-01-01T00:00:00.000Z',
+        },
+      }));
+      await store.append(`${context}.big-1`, events, part === 0 ? 'no-stream' : part * 1000 - 1);
+    }
+    const name = `big-${context}`;
+    await db.query('INSERT INTO outbox_relay_checkpoints (relay, position) VALUES ($1, $2)', [
+      name,
+      start.toString(),
+    ]);
+    const relay = new OutboxRelay(store, db, kafka, { name, contexts: [context], batchSize: 3000 });
+    await relay.start();
+    try {
+      await relay.drained(60_000);
+    } finally {
+      await relay.stop();
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topicOf(context));
+    await admin.disconnect();
+    assert.equal(
+      offsets.reduce((n, p) => n + Number(p.high), 0),
+      3000,
+    );
+  });
 });

@@ -1,10 +1,55 @@
 import { contextOfStream, topicOf, type RecordedEvent } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
 import type { EventStore, Subscription } from '@prm/event-store';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, PartitionMetadata, Producer } from 'kafkajs';
 import { defaultPartitioner, ensureTopics } from './kafka';
 import { messagingMigrations } from './migrations';
 import { toKafkaMessage } from './wire-format';
+
+type KafkaMessage = ReturnType<typeof toKafkaMessage>;
+
+const partitioners = new Map<number, ReturnType<typeof defaultPartitioner>>();
+function partitionerFor(count: number): ReturnType<typeof defaultPartitioner> {
+  let p = partitioners.get(count);
+  if (!p) partitioners.set(count, (p = defaultPartitioner()));
+  return p;
+}
+function metadataFor(count: number): PartitionMetadata[] {
+  return Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [],
+    isr: [],
+  }));
+}
+
+function messageBytes(m: KafkaMessage): number {
+  let bytes = m.key.length + m.value.length + 64;
+  for (const [k, v] of Object.entries(m.headers)) bytes += k.length + v.length + 8;
+  return bytes;
+}
+
+/** Says what to do about errors that retrying alone will not fix. */
+function describePublishError(error: unknown, events: readonly RecordedEvent[]): string {
+  const type = (error as { type?: string }).type;
+  if (type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE') {
+    // Requests are cut to fit 1 MiB per partition, so this is one event over the topic's limit.
+    const largest = events.reduce(
+      (a, e) => {
+        const size = messageBytes(toKafkaMessage(e));
+        return size > a.size ? { size, event: e } : a;
+      },
+      { size: 0, event: events[0]! },
+    );
+    return (
+      `the broker refused a message as too large: the largest in this round is ${largest.event.type} at position ` +
+      `${largest.event.globalPosition} (${largest.size} bytes); raise the topic's max.message.bytes ` +
+      `(kafka-configs --alter --entity-type topics --add-config max.message.bytes=…) and the relay continues`
+    );
+  }
+  return (error as Error).message;
+}
 
 export interface OutboxRelayOptions {
   /** Checkpoint name (default 'default'); one relay per event store. */
@@ -15,6 +60,8 @@ export interface OutboxRelayOptions {
   replicationFactor?: number;
   /** Events read and published per round (default 2000). */
   batchSize?: number;
+  /** Bytes for one partition in one produce request at most (default 768 KiB; see publish()). */
+  maxPartitionBytes?: number;
   log?: (line: string) => void;
   /**
    * Fault injection for the crash test: SIGKILL this process after publishing the N-th batch
@@ -33,7 +80,8 @@ export class OutboxRelay {
   private producer?: Producer;
   private subscription?: Subscription;
   private stopping = false;
-  private readonly knownTopics = new Set<string>();
+  /** Partition count per topic, learnt when the relay first sees the topic. */
+  private readonly partitionCounts = new Map<string, number>();
   private batches = 0;
   private readonly name: string;
   private readonly log: (line: string) => void;
@@ -89,7 +137,7 @@ export class OutboxRelay {
         if (this.stopping) throw error;
         const wait = Math.min(5000, 100 * 2 ** Math.min(attempt, 6));
         this.log(
-          `outbox relay ${this.name}: publish failed (${(error as Error).message}); retrying in ${wait} ms`,
+          `outbox relay ${this.name}: publish failed (${describePublishError(error, events)}); retrying in ${wait} ms`,
         );
         await this.resetProducer();
         await new Promise((r) => setTimeout(r, wait));
@@ -107,20 +155,51 @@ export class OutboxRelay {
     this.published += events.length;
   }
 
+  /**
+   * Sends a round in as few produce requests as Kafka accepts: each partition's share of a
+   * request stays under maxPartitionBytes (the broker refuses a record batch over the topic's
+   * max.message.bytes, 1 MiB by default). Partitions are computed here with kafkajs's default
+   * partitioner (murmur2 of the key, as the Java client), so per-stream order is unchanged.
+   */
   private async publish(events: readonly RecordedEvent[]): Promise<void> {
-    const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
-    for (const event of events) {
-      const topic = topicOf(contextOfStream(event.streamId));
-      let messages = byTopic.get(topic);
-      if (!messages) byTopic.set(topic, (messages = []));
-      messages.push(toKafkaMessage(event));
-    }
     const producer = await this.connectedProducer();
-    const newTopics = [...byTopic.keys()].filter((t) => !this.knownTopics.has(t));
+    const maxPartitionBytes = this.options.maxPartitionBytes ?? 768 * 1024;
+    const messages = events.map((event) => ({
+      topic: topicOf(contextOfStream(event.streamId)),
+      message: toKafkaMessage(event),
+    }));
+    const newTopics = [...new Set(messages.map((m) => m.topic))].filter((t) => !this.partitionCounts.has(t));
     if (newTopics.length > 0) await this.createTopics(newTopics);
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    let request = new Map<string, Array<KafkaMessage & { partition: number }>>();
+    const partitionBytes = new Map<string, number>();
+    const send = async () => {
+      if (request.size === 0) return;
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...request].map(([topic, batch]) => ({ topic, messages: batch })),
+      });
+      request = new Map();
+      partitionBytes.clear();
+    };
+    for (const { topic, message } of messages) {
+      const partition = this.partitionOf(topic, message.key);
+      const slot = `${topic}/${partition}`;
+      const bytes = messageBytes(message);
+      if ((partitionBytes.get(slot) ?? 0) + bytes > maxPartitionBytes) await send();
+      partitionBytes.set(slot, (partitionBytes.get(slot) ?? 0) + bytes);
+      let batch = request.get(topic);
+      if (!batch) request.set(topic, (batch = []));
+      batch.push({ ...message, partition });
+    }
+    await send();
+  }
+
+  private partitionOf(topic: string, key: string): number {
+    const count = this.partitionCounts.get(topic)!;
+    return partitionerFor(count)({
+      topic,
+      partitionMetadata: metadataFor(count),
+      message: { key, value: null },
     });
   }
 
@@ -129,7 +208,8 @@ export class OutboxRelay {
     await admin.connect();
     try {
       await ensureTopics(admin, topics, this.options.partitions ?? 3, this.options.replicationFactor ?? 1);
-      for (const t of topics) this.knownTopics.add(t);
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      for (const t of metadata.topics) this.partitionCounts.set(t.name, t.partitions.length);
     } finally {
       await admin.disconnect();
     }

@@ -38,7 +38,6 @@ export function toKafkaMessage(event: RecordedEvent): {
       [KafkaHeaders.eventId]: event.id,
       [KafkaHeaders.globalPosition]: event.globalPosition.toString(),
       [KafkaHeaders.correlationId]: event.metadata.correlationId,
-      [KafkaHeaders.streamVersion]: String(event.streamVersion),
     },
   };
 }
