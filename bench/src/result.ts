@@ -3,7 +3,8 @@ import type { CpuReport } from './measure';
 
 export interface BenchResult {
   workload: WorkloadName;
-  store: StoreName;
+  /** kafkajs-raw: the relay's peer, a bare kafkajs producer sending the same messages. */
+  store: StoreName | 'kafkajs-raw';
   /** Events (batched, readAll, relay) or appends (single) measured. */
   count: number;
   seconds: number;

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { topicOf } from '@prm/contracts';
 import { PostgresDatabase } from '@prm/database';
 import { NO_STREAM, SqlEventStore } from '@prm/event-store';
-import { createKafka, ensureTopics, OutboxRelay } from '@prm/messaging';
+import { createKafka, defaultPartitioner, ensureTopics, OutboxRelay, toKafkaMessage } from '@prm/messaging';
 import { kafkaBrokers, uniqueSuffix } from '@prm/testing';
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import type { RelayCounts } from '../config';
 import { dealRegisteredBatch } from '../events';
 import { log, performance, progress, round, runConcurrently, startCpuMeter } from '../measure';
@@ -170,6 +170,7 @@ export async function relayThroughput(
       }
     };
 
+    report(await rawKafkajs(store, kafka, admin, `${topic}-raw`));
     for (const batchSize of counts.relayBatchSizes) {
       const result = await runRelay(batchSize);
       report(result);
@@ -187,5 +188,52 @@ export async function relayThroughput(
     await admin.disconnect().catch(() => undefined);
     await store.close();
     await db.close();
+  }
+}
+
+/**
+ * The relay's peer: the same messages (same keys, values and headers, built before timing)
+ * sent by a bare kafkajs producer, 500 per sendBatch, acks = all, one request at a time — what
+ * kafkajs itself costs here, with no database and no checkpoint.
+ */
+async function rawKafkajs(
+  store: SqlEventStore,
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+): Promise<BenchResult> {
+  const messages: ReturnType<typeof toKafkaMessage>[] = [];
+  for (let after = 0n; ;) {
+    const page = await store.readAll({ after, limit: 5000 });
+    if (page.length === 0) break;
+    messages.push(...page.map(toKafkaMessage));
+    after = page[page.length - 1]!.globalPosition;
+  }
+  await ensureTopics(admin, [topic], 3);
+  const producer = kafka.producer({ createPartitioner: defaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    const cpu = startCpuMeter();
+    const started = performance.now();
+    for (let i = 0; i < messages.length; i += 500) {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [{ topic, messages: messages.slice(i, i + 500) }],
+      });
+    }
+    const elapsed = performance.now() - started;
+    return {
+      workload: 'relay',
+      store: 'kafkajs-raw',
+      count: messages.length,
+      seconds: round(elapsed / 1000, 3),
+      perSecond: Math.round(messages.length / (elapsed / 1000)),
+      verified: true,
+      cpu: cpu(),
+      details: { messagesPerSendBatch: 500, acks: 'all', partitions: 3, headersPerMessage: 5 },
+    };
+  } finally {
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   }
 }
