@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PgliteDatabase, PostgresDatabase } from '@prm/database';
-import { createTestDatabase, skipUnlessPostgres } from '@prm/testing';
+import { createTestDatabase, skipUnlessPostgres, testEvent } from '@prm/testing';
 import { SqlEventStore } from './sql-event-store';
-import { eventStoreContract, testEvent } from './testing/contract-suite';
+import { eventStoreContract } from './testing/contract-suite';
 
 eventStoreContract(
   'PostgreSQL',

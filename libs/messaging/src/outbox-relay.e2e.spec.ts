@@ -9,6 +9,7 @@ import {
   eventually,
   kafkaBrokers,
   skipUnlessPostgresAndKafka,
+  testEvent,
   uniqueSuffix,
   type TestDatabase,
 } from '@prm/testing';
@@ -38,13 +39,7 @@ describe('Outbox relay to a real Kafka', { skip: skipUnlessPostgresAndKafka() },
     const context = `t${uniqueSuffix()}`;
     const topic = topicOf(context);
     const correlationId = randomUUID();
-    const written = Array.from({ length: 25 }, (_, i) => ({
-      id: randomUUID(),
-      type: 'TestHappened',
-      schemaVersion: 1,
-      data: { i },
-      metadata: { correlationId, causationId: null, actor: 'test', occurredAt: '2026-01-01T00:00:00.000Z' },
-    }));
+    const written = Array.from({ length: 25 }, (_, i) => testEvent('TestHappened', { i }, { correlationId }));
     for (let s = 0; s < 5; s++)
       await store.append(`${context}.thing-${s}`, written.slice(s * 5, s * 5 + 5), 'no-stream');
 
@@ -119,18 +114,7 @@ describe('Outbox relay to a real Kafka', { skip: skipUnlessPostgresAndKafka() },
     const padding = 'x'.repeat(1000);
     // 3,000 events of ~1.3 KB in one stream: ~4 MB bound for a single partition.
     for (let part = 0; part < 3; part++) {
-      const events = Array.from({ length: 1000 }, (_, i) => ({
-        id: randomUUID(),
-        type: 'BigHappened',
-        schemaVersion: 1,
-        data: { i, padding },
-        metadata: {
-          correlationId: randomUUID(),
-          causationId: null,
-          actor: 'test',
-          occurredAt: '2026-01-01T00:00:00.000Z',
-        },
-      }));
+      const events = Array.from({ length: 1000 }, (_, i) => testEvent('BigHappened', { i, padding }));
       await store.append(`${context}.big-1`, events, part === 0 ? 'no-stream' : part * 1000 - 1);
     }
     const name = `big-${context}`;

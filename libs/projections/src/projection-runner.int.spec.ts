@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@prm/database';
 import { SqlEventStore } from '@prm/event-store';
 import { InProcessEventBus } from '@prm/messaging';
-import { createTestDatabase, skipUnlessPostgres, type TestDatabase } from '@prm/testing';
+import { createTestDatabase, skipUnlessPostgres, testEvent, type TestDatabase } from '@prm/testing';
 import { ProjectionHaltedError } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { counterProjection, EffectEntity } from './testing/counter-projection';
 
-function event(type = 'TestHappened') {
-  return {
-    id: randomUUID(),
-    type,
-    schemaVersion: 1,
-    data: {},
-    metadata: {
-      correlationId: randomUUID(),
-      causationId: null,
-      actor: 'test',
-      occurredAt: '2026-01-01T00:00:00.000Z',
-    },
-  };
-}
+const event = (type?: string) => testEvent(type);
 
 async function effects(db: Database): Promise<Array<{ event_id: string; applied: number }>> {
   return db.query('SELECT event_id, applied FROM test_effects ORDER BY event_id');

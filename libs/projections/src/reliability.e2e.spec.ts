@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PostgresDatabase } from '@prm/database';
@@ -13,6 +12,7 @@ import {
   repoRoot,
   runInfraScript,
   skipUnlessPostgresAndKafka,
+  testEvent,
   uniqueSuffix,
   type TestDatabase,
 } from '@prm/testing';
@@ -21,20 +21,7 @@ import { ProjectionHaltedError } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { counterProjection } from './testing/counter-projection';
 
-function event(type = 'TestHappened', i = 0) {
-  return {
-    id: randomUUID(),
-    type,
-    schemaVersion: 1,
-    data: { i },
-    metadata: {
-      correlationId: randomUUID(),
-      causationId: null,
-      actor: 'test',
-      occurredAt: '2026-01-01T00:00:00.000Z',
-    },
-  };
-}
+const event = (type = 'TestHappened', i = 0) => testEvent(type, { i });
 
 /** Appends `total` events over `streams` streams, in appends of 10, 8 at a time. */
 async function appendMany(

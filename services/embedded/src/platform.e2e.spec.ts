@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createTestDatabase, kafkaBrokers, skipUnlessPostgresAndKafka } from '@prm/testing';
+import { createTestDatabase, kafkaBrokers, skipUnlessPostgresAndKafka, testEvent } from '@prm/testing';
 import { loadConfig } from './config';
 import { startPlatform } from './platform';
 
@@ -32,24 +31,7 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
         assert.equal(missing.status, 404);
         assert.match(missing.headers.get('content-type') ?? '', /^application\/problem\+json/);
         assert.equal(((await missing.json()) as { status: number }).status, 404);
-        await first.runtime.store.append(
-          'test.restart-1',
-          [
-            {
-              id: randomUUID(),
-              type: 'TestHappened',
-              schemaVersion: 1,
-              data: {},
-              metadata: {
-                correlationId: randomUUID(),
-                causationId: null,
-                actor: 'test',
-                occurredAt: new Date().toISOString(),
-              },
-            },
-          ],
-          'no-stream',
-        );
+        await first.runtime.store.append('test.restart-1', [testEvent()], 'no-stream');
       } finally {
         await first.stop();
       }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { EventToAppend, RecordedEvent } from '@prm/contracts';
+import type { RecordedEvent } from '@prm/contracts';
+import { testEvent, testEvents } from '@prm/testing';
 import {
   DuplicateEventIdError,
   InvalidAppendError,
@@ -10,22 +11,7 @@ import {
   type ExpectedVersion,
 } from '../event-store';
 
-export function testEvent(type = 'TestHappened', data: Record<string, unknown> = {}): EventToAppend {
-  return {
-    id: randomUUID(),
-    type,
-    schemaVersion: 1,
-    data,
-    metadata: {
-      correlationId: randomUUID(),
-      causationId: null,
-      actor: 'test:contract',
-      occurredAt: new Date('2026-01-01T00:00:00Z').toISOString(),
-    },
-  };
-}
-
-const events = (n: number, type?: string) => Array.from({ length: n }, (_, i) => testEvent(type, { i }));
+const events = testEvents;
 const stream = () => `test.contract-${randomUUID()}`;
 
 export interface ContractOptions {
