@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -48,9 +49,13 @@ const env = {
   PRM_KAFKA_AVAILABLE: (await probe(kafka)) ? '1' : '0',
 };
 
-// Besides the readable spec output, a TAP copy is parsed for the counts; with PRM_TEST_SUMMARY
-// set (tools/test-all.mjs does) they are appended there for the one closing line of `npm test`.
+// Besides the readable spec output, a TAP copy is parsed for the counts.
 const tapDir = mkdtempSync(join(tmpdir(), 'prm-tap-'));
+// The counts go to test-results/summary.jsonl, an Nx output of the test target, so a cached
+// run restores them too and `npm test` can still sum every project.
+const summaryFile = join('test-results', 'summary.jsonl');
+rmSync('test-results', { recursive: true, force: true });
+mkdirSync('test-results', { recursive: true });
 let failed = false;
 for (const kind of kinds.filter((k) => only.includes(k))) {
   const files = find('dist')
@@ -74,7 +79,7 @@ for (const kind of kinds.filter((k) => only.includes(k))) {
     { stdio: 'inherit', env },
   );
   if (result.status !== 0) failed = true;
-  if (process.env.PRM_TEST_SUMMARY && existsSync(tap)) {
+  if (existsSync(tap)) {
     const text = readFileSync(tap, 'utf8');
     const count = (label) => Number(text.match(new RegExp(`^# ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
     // A run that failed without a failing test (a crash, a file-level error) still counts as a failure.
@@ -86,7 +91,7 @@ for (const kind of kinds.filter((k) => only.includes(k))) {
       fail,
       skipped: count('skipped'),
     };
-    appendFileSync(process.env.PRM_TEST_SUMMARY, `${JSON.stringify(line)}\n`);
+    appendFileSync(summaryFile, `${JSON.stringify(line)}\n`);
   }
 }
 rmSync(tapDir, { recursive: true, force: true });

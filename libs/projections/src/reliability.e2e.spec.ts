@@ -98,6 +98,14 @@ describe('Reliability against real PostgreSQL and Kafka', { skip: skipUnlessPost
     );
     assert.equal(Number(rows[0]!.n), 10_000);
     assert.equal(counts.duplicates, 0);
+
+    // Rebuild from zero over Kafka: a new consumer group replays the topic into emptied tables.
+    const before = await db.query('SELECT event_id, applied FROM test_effects ORDER BY event_id');
+    const progress: bigint[] = [];
+    await runner.rebuild((p) => progress.push(p.done), 120_000);
+    assert.deepEqual(await db.query('SELECT event_id, applied FROM test_effects ORDER BY event_id'), before);
+    assert.equal((await runner.status()).generation, 2);
+    assert.ok(progress.length > 0 && progress[progress.length - 1]! >= 10_000n);
     await runner.stop();
     await bus.close();
   });
