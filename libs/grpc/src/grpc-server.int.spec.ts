@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { DomainError } from '@prm/domain';
+import { ConcurrencyRetriesExhaustedError } from '@prm/event-store';
+import { fieldViolationsOf } from './grpc-errors';
+import { PROTO_LOADER_OPTIONS, startGrpcServer, type RunningGrpcServer } from './grpc-server';
+
+const protoDir = join(__dirname, '..', 'test-protos');
+const healthProto = join(
+  require.resolve('grpc-health-check/package.json'),
+  '..',
+  'proto',
+  'health',
+  'v1',
+  'health.proto',
+);
+const reflectionProto = join(
+  require.resolve('@grpc/reflection/package.json'),
+  '..',
+  'build',
+  'proto',
+  'grpc',
+  'reflection',
+  'v1',
+  'reflection.proto',
+);
+
+type Unary = (
+  request: object,
+  callback: (error: ServiceError | null, response: Record<string, unknown>) => void,
+) => void;
+const call = (client: Client, method: string, request: object) =>
+  new Promise<Record<string, unknown>>((resolve, reject) =>
+    (client as unknown as Record<string, Unary>)[method]!.call(client, request, (error, response) =>
+      error ? reject(error) : resolve(response),
+    ),
+  );
+
+describe('gRPC shell (real @grpc/grpc-js client and server)', () => {
+  let running: RunningGrpcServer;
+  let echo: Client;
+  const logged: string[] = [];
+  before(async () => {
+    running = await startGrpcServer({
+      address: '127.0.0.1:0',
+      protoFiles: ['prm/test/v1/echo.proto'],
+      includeDirs: [protoDir],
+      log: (line) => logged.push(line),
+      services: {
+        'prm.test.v1.EchoService': {
+          async say(request: { text: string; mode: string }) {
+            if (request.mode === 'invalid')
+              throw DomainError.invalid([{ field: 'text', reason: 'must not be empty' }]);
+            if (request.mode === 'precondition')
+              throw DomainError.precondition(
+                'cannot move from prospect to enabled; allowed next: contacted',
+                {
+                  allowedNext: ['contacted'],
+                },
+              );
+            if (request.mode === 'conflict')
+              throw new ConcurrencyRetriesExhaustedError('partners.partner-1', 3);
+            if (request.mode === 'bug') throw new Error('secret internal detail');
+            return { text: `echo: ${request.text}` };
+          },
+        },
+      },
+    });
+    const pkg = loadPackageDefinition(
+      loadSync('prm/test/v1/echo.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir] }),
+    ) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    echo = new pkg.prm.test.v1.EchoService(`127.0.0.1:${running.port}`, credentials.createInsecure());
+  });
+  after(async () => {
+    echo.close();
+    await running.stop();
+  });
+
+  it('serves a unary call', async () => {
+    assert.deepEqual(await call(echo, 'say', { text: 'hi' }), { text: 'echo: hi' });
+  });
+
+  it('maps domain errors once: INVALID_ARGUMENT with the field, FAILED_PRECONDITION, ABORTED, and INTERNAL without internals', async () => {
+    await assert.rejects(call(echo, 'say', { mode: 'invalid' }), (e: ServiceError) => {
+      assert.equal(e.code, status.INVALID_ARGUMENT);
+      assert.match(e.details, /text: must not be empty/);
+      assert.deepEqual(fieldViolationsOf(e), [{ field: 'text', reason: 'must not be empty' }]);
+      return true;
+    });
+    await assert.rejects(call(echo, 'say', { mode: 'precondition' }), (e: ServiceError) => {
+      assert.equal(e.code, status.FAILED_PRECONDITION);
+      assert.match(e.details, /allowed next: contacted/);
+      return true;
+    });
+    await assert.rejects(
+      call(echo, 'say', { mode: 'conflict' }),
+      (e: ServiceError) => e.code === status.ABORTED,
+    );
+    await assert.rejects(call(echo, 'say', { mode: 'bug' }), (e: ServiceError) => {
+      assert.equal(e.code, status.INTERNAL);
+      assert.doesNotMatch(e.details, /secret/);
+      return true;
+    });
+    assert.ok(logged.some((l) => l.includes('secret internal detail')));
+  });
+
+  it('answers gRPC health checks, overall and per service', async () => {
+    const pkg = loadPackageDefinition(loadSync(healthProto, PROTO_LOADER_OPTIONS)) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const health: Client = new pkg.grpc.health.v1.Health(
+      `127.0.0.1:${running.port}`,
+      credentials.createInsecure(),
+    );
+    assert.deepEqual(await call(health, 'check', { service: '' }), { status: 'SERVING' });
+    assert.deepEqual(await call(health, 'check', { service: 'prm.test.v1.EchoService' }), {
+      status: 'SERVING',
+    });
+    await assert.rejects(
+      call(health, 'check', { service: 'nope' }),
+      (e: ServiceError) => e.code === status.NOT_FOUND,
+    );
+    health.close();
+  });
+
+  it('lists its services through server reflection', async () => {
+    const pkg = loadPackageDefinition(loadSync(reflectionProto, PROTO_LOADER_OPTIONS)) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const reflection: Client = new pkg.grpc.reflection.v1.ServerReflection(
+      `127.0.0.1:${running.port}`,
+      credentials.createInsecure(),
+    );
+    const stream = (
+      reflection as unknown as {
+        serverReflectionInfo(): NodeJS.ReadWriteStream & { write(o: object): void; end(): void };
+      }
+    ).serverReflectionInfo();
+    const response = await new Promise<{ listServicesResponse: { service: Array<{ name: string }> } }>(
+      (resolve, reject) => {
+        stream.on('data', resolve);
+        stream.on('error', reject);
+        stream.write({ listServices: '' });
+      },
+    );
+    stream.end();
+    assert.ok(response.listServicesResponse.service.some((s) => s.name === 'prm.test.v1.EchoService'));
+    reflection.close();
+  });
+});

@@ -1,0 +1,99 @@
+import {
+  Server,
+  ServerCredentials,
+  loadPackageDefinition,
+  type GrpcObject,
+  type handleUnaryCall,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { toGrpcError } from './grpc-errors';
+
+export const PROTO_LOADER_OPTIONS: Options = {
+  keepCase: false,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+export interface GrpcServerOptions {
+  /** host:port; port 0 picks a free one. */
+  address: string;
+  /** .proto files, relative to one of includeDirs. */
+  protoFiles: string[];
+  includeDirs: string[];
+  /** Fully-qualified service name (e.g. 'prm.partners.v1.PartnersService') → its unary handlers. */
+  services: Record<string, Record<string, (request: never) => Promise<unknown>>>;
+  log?: (line: string) => void;
+}
+
+export interface RunningGrpcServer {
+  server: Server;
+  port: number;
+  packageDefinition: PackageDefinition;
+  health: HealthImplementation;
+  stop(): Promise<void>;
+}
+
+function lookup(root: GrpcObject, name: string): ServiceDefinition {
+  let node: unknown = root;
+  for (const part of name.split('.')) node = (node as Record<string, unknown>)?.[part];
+  const service = (node as { service?: ServiceDefinition } | undefined)?.service;
+  if (!service) throw new Error(`gRPC service ${name} is not in the loaded protos`);
+  return service;
+}
+
+/**
+ * The one way a service serves gRPC: unary handlers are plain async functions; every error
+ * goes through toGrpcError; health checking (grpc.health.v1, per service and overall) and
+ * server reflection (v1 and v1alpha) are always on so grpcurl and friends work.
+ */
+export async function startGrpcServer(options: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const log = options.log ?? (() => undefined);
+  const packageDefinition = loadSync(options.protoFiles, {
+    ...PROTO_LOADER_OPTIONS,
+    includeDirs: options.includeDirs,
+  });
+  const root = loadPackageDefinition(packageDefinition);
+  const server = new Server();
+  const health = new HealthImplementation({ '': 'SERVING' });
+  for (const [name, handlers] of Object.entries(options.services)) {
+    const definition = lookup(root, name);
+    const implementation: UntypedServiceImplementation = {};
+    for (const method of Object.keys(definition)) {
+      const handler = handlers[method] ?? handlers[method.charAt(0).toLowerCase() + method.slice(1)];
+      if (!handler) throw new Error(`gRPC service ${name}: no handler for ${method}`);
+      const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
+        handler(call.request as never).then(
+          (response) => callback(null, response),
+          (error: unknown) => callback(toGrpcError(error, log)),
+        );
+      };
+      implementation[method] = unary;
+    }
+    server.addService(definition, implementation);
+    health.setStatus(name, 'SERVING');
+  }
+  health.addToServer(server);
+  new ReflectionService(packageDefinition).addToServer(server);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(options.address, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return {
+    server,
+    port,
+    packageDefinition,
+    health,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const name of Object.keys(options.services)) health.setStatus(name, 'NOT_SERVING');
+        server.tryShutdown(() => resolve());
+      }),
+  };
+}

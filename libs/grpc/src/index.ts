@@ -1,0 +1,2 @@
+export * from './grpc-errors';
+export * from './grpc-server';
