@@ -134,6 +134,27 @@ const definitions = [
     data: partners.PartnerChurnedData,
   }),
   defineEvent({
+    type: 'PartnerReactivated',
+    context: 'partners',
+    schemaVersion: 1,
+    description: 'A churned partner was taken back; its journey restarts at contacted.',
+    data: partners.PartnerReactivatedData,
+  }),
+  defineEvent({
+    type: 'OnboardingChecklistAssigned',
+    context: 'partners',
+    schemaVersion: 1,
+    description: 'A partner was given the onboarding checklist (steps, required or not) of its program.',
+    data: partners.OnboardingChecklistAssignedData,
+  }),
+  defineEvent({
+    type: 'PamOverCapacity',
+    context: 'partners',
+    schemaVersion: 1,
+    description: 'A PAM was assigned more partners than the capacity; the assignment still happened.',
+    data: partners.PamOverCapacityData,
+  }),
+  defineEvent({
     type: 'IdealPartnerProfileDefined',
     context: 'partners',
     schemaVersion: 1,

@@ -102,6 +102,7 @@ export const OnboardingStepCompletedData = z.object({
   ),
   stepName: z.string().min(1).max(200).optional().describe('Human name of the step.'),
   completedAt: IsoDateTime.describe('When the step was completed.'),
+  completedBy: UserRef.optional().describe('Who completed (or confirmed) the step.'),
 });
 
 export const PartnerTierChangedData = z.object({
@@ -111,6 +112,9 @@ export const PartnerTierChangedData = z.object({
   discountPercent: Percent.describe('Discount (the partner’s margin) that comes with the new tier, 0..100.'),
   effectiveFrom: IsoDate.describe('First day the new tier applies.'),
   reason: z.string().max(1000).optional().describe('Why the tier changed.'),
+  overriddenBy: UserRef.optional().describe(
+    'The vendor admin who granted the tier although its requirements were not met; `reason` says why.',
+  ),
 });
 
 export const PamAssignedData = z.object({
@@ -182,6 +186,12 @@ export const MdfSpentData = z.object({
     .min(1)
     .max(1000)
     .describe('What the money was spent on, e.g. "webinar", "trade show".'),
+  claimReference: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Reference of the claim the partner filed for the spend (invoice or report number).'),
 });
 
 export const PartnerChurnedData = z.object({
@@ -193,6 +203,34 @@ export const PartnerChurnedData = z.object({
     ),
   note: z.string().max(2000).optional().describe('Free-text explanation.'),
   lastDealWonOn: IsoDate.nullable().optional().describe('Date of the partner’s last won deal; null if none.'),
+});
+
+export const PartnerReactivatedData = z.object({
+  partnerId,
+  reactivatedAt: IsoDateTime.describe(
+    'When the churned partner was taken back; its journey restarts at contacted.',
+  ),
+  note: z.string().max(2000).optional().describe('Free-text explanation.'),
+});
+
+export const OnboardingChecklistAssignedData = z.object({
+  partnerId,
+  steps: z
+    .array(
+      z.object({
+        step: Slug.describe('Checklist step key, e.g. "contract", "demo_access".'),
+        name: z.string().min(1).max(200).describe('Human name of the step.'),
+        required: z.boolean().describe('Whether the step must be completed before the partner is enabled.'),
+      }),
+    )
+    .describe('The onboarding checklist the partner goes through, in order (from its program).'),
+});
+
+export const PamOverCapacityData = z.object({
+  partnerId,
+  pamId: UserRef.describe('The partner account manager who now runs more partners than the capacity.'),
+  partnerCount: Count.describe('How many partners the PAM runs after the assignment.'),
+  capacity: Count.describe('How many partners a PAM runs well (10 unless configured).'),
 });
 
 const range = (what: string) =>

@@ -120,6 +120,27 @@ export const sampleEventData: { readonly [T in EventType]: DataOf<T> } = {
     note: 'No registrations for 12 months',
     lastDealWonOn: null,
   },
+  PartnerReactivated: {
+    partnerId: SAMPLE_IDS.otherPartner,
+    reactivatedAt: '2025-09-01T08:00:00.000Z',
+    note: 'New management, wants to resell again',
+  },
+  OnboardingChecklistAssigned: {
+    partnerId: SAMPLE_IDS.partner,
+    steps: [
+      { step: 'contract', name: 'Contract signed', required: true },
+      { step: 'questionnaire', name: 'Partner questionnaire', required: true },
+      { step: 'demo_access', name: 'Demo environment access', required: true },
+      { step: 'certification', name: 'First certification', required: true },
+      { step: 'distributor_registration', name: 'Registered with a distributor', required: false },
+    ],
+  },
+  PamOverCapacity: {
+    partnerId: SAMPLE_IDS.partner,
+    pamId: 'user:pam-anna',
+    partnerCount: 11,
+    capacity: 10,
+  },
   IdealPartnerProfileDefined: {
     profileId: SAMPLE_IDS.idealPartnerProfile,
     name: 'Enterprise integrators, Russia',
