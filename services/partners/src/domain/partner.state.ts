@@ -1,0 +1,217 @@
+import type { CatalogEvent, DataOf, JourneyStage, Money, PartnerTier } from '@prm/contracts';
+import { toMicros } from './money';
+import type { OnboardingStepDefinition } from './onboarding';
+
+/** The events of one partner's stream (the ideal partner profile has its own stream). */
+export type PartnerEvent = CatalogEvent<
+  | 'PartnerRegistered'
+  | 'PartnerProfileUpdated'
+  | 'OnboardingChecklistAssigned'
+  | 'PartnerJourneyStageReached'
+  | 'OnboardingStepCompleted'
+  | 'PartnerTierChanged'
+  | 'PamAssigned'
+  | 'PamOverCapacity'
+  | 'CertificationGranted'
+  | 'CertificationExpired'
+  | 'TrainingCompleted'
+  | 'MdfAllocated'
+  | 'MdfSpent'
+  | 'PartnerChurned'
+  | 'PartnerReactivated'
+>;
+
+/** The partner's profile, normalized (website domain, tax id), as the events carry it. */
+export type PartnerProfile = Omit<DataOf<'PartnerRegistered'>, 'partnerId' | 'tier'>;
+
+/** A tier and the discount that came with it, from a date on. */
+export interface TierPeriod {
+  readonly tier: PartnerTier;
+  readonly discountPercent: number;
+  readonly effectiveFrom: string;
+}
+
+export interface CertificationState {
+  readonly data: DataOf<'CertificationGranted'>;
+  readonly expired: boolean;
+}
+
+export interface MdfAllocationState {
+  readonly amount: Money;
+  readonly validFrom: string;
+  readonly validUntil: string;
+  readonly purpose?: string;
+  /** Sum of the spends, in millionths of the currency (exact, see money.ts). */
+  readonly spentMicros: bigint;
+}
+
+export type UnregisteredPartner = { readonly status: 'Unregistered' };
+
+export interface RegisteredPartner {
+  readonly status: 'Registered';
+  readonly partnerId: string;
+  readonly profile: PartnerProfile;
+  readonly stage: JourneyStage;
+  readonly stageReachedAt: string;
+  readonly checklist: readonly OnboardingStepDefinition[];
+  /** Step key → when it was completed. */
+  readonly completedSteps: Readonly<Record<string, string>>;
+  readonly tier: PartnerTier | null;
+  /** Tier changes in effective-date order; see tierAt. */
+  readonly tierHistory: readonly TierPeriod[];
+  readonly pamId: string | null;
+  readonly certifications: Readonly<Record<string, CertificationState>>;
+  /** `trainingCode|attendeeId|completedAt` of every training recorded, to ignore replays. */
+  readonly trainings: readonly string[];
+  readonly mdfAllocations: Readonly<Record<string, MdfAllocationState>>;
+  /** spendId → the spend, to make a retried SpendMdf a no-op. */
+  readonly mdfSpends: Readonly<Record<string, DataOf<'MdfSpent'>>>;
+  /** Whether a first deal was registered / won (reset on reactivation: a new relationship). */
+  readonly firstDealRegistered: boolean;
+  readonly firstDealWon: boolean;
+}
+
+/** A partner stream's state: nothing yet, or a registered partner (churned is a stage). */
+export type PartnerState = UnregisteredPartner | RegisteredPartner;
+
+export const initialPartnerState = (): PartnerState => ({ status: 'Unregistered' });
+
+export function trainingKey(data: { trainingCode: string; attendeeId: string; completedAt: string }): string {
+  return `${data.trainingCode}|${data.attendeeId}|${data.completedAt}`;
+}
+
+export function evolvePartner(state: PartnerState, event: PartnerEvent): PartnerState {
+  if (event.type === 'PartnerRegistered') {
+    const { partnerId, tier, ...profile } = event.data;
+    return {
+      status: 'Registered',
+      partnerId,
+      profile,
+      stage: 'prospect',
+      stageReachedAt: '',
+      checklist: [],
+      completedSteps: {},
+      tier: tier ?? null,
+      tierHistory: [],
+      pamId: null,
+      certifications: {},
+      trainings: [],
+      mdfAllocations: {},
+      mdfSpends: {},
+      firstDealRegistered: false,
+      firstDealWon: false,
+    };
+  }
+  // Events of a stream that was never registered cannot happen; ignore rather than crash a rebuild.
+  if (state.status === 'Unregistered') return state;
+  switch (event.type) {
+    case 'PartnerProfileUpdated': {
+      const { partnerId: _id, changedFields, ...changes } = event.data;
+      const profile: Record<string, unknown> = { ...state.profile };
+      for (const field of changedFields) {
+        const value = (changes as Record<string, unknown>)[field];
+        if (value === null || value === undefined) delete profile[field];
+        else profile[field] = value;
+      }
+      return { ...state, profile: profile as PartnerProfile };
+    }
+    case 'OnboardingChecklistAssigned':
+      return { ...state, checklist: event.data.steps };
+    case 'PartnerJourneyStageReached': {
+      const stage = event.data.stage;
+      const firstDealRegistered = state.firstDealRegistered || stage === 'first_deal_registered';
+      const firstDealWon = state.firstDealWon || stage === 'first_deal_won';
+      return { ...state, stage, stageReachedAt: event.data.reachedAt, firstDealRegistered, firstDealWon };
+    }
+    case 'OnboardingStepCompleted':
+      return {
+        ...state,
+        completedSteps: { ...state.completedSteps, [event.data.step]: event.data.completedAt },
+      };
+    case 'PartnerTierChanged': {
+      const { tier, discountPercent, effectiveFrom } = event.data;
+      return {
+        ...state,
+        tier,
+        tierHistory: [...state.tierHistory, { tier, discountPercent, effectiveFrom }],
+      };
+    }
+    case 'PamAssigned':
+      return { ...state, pamId: event.data.pamId };
+    case 'PamOverCapacity':
+      return state;
+    case 'CertificationGranted':
+      return {
+        ...state,
+        certifications: {
+          ...state.certifications,
+          [event.data.certificationId]: { data: event.data, expired: false },
+        },
+      };
+    case 'CertificationExpired': {
+      const certificate = state.certifications[event.data.certificationId];
+      if (!certificate) return state;
+      return {
+        ...state,
+        certifications: {
+          ...state.certifications,
+          [event.data.certificationId]: { ...certificate, expired: true },
+        },
+      };
+    }
+    case 'TrainingCompleted':
+      return { ...state, trainings: [...state.trainings, trainingKey(event.data)] };
+    case 'MdfAllocated': {
+      const { allocationId, amount, validFrom, validUntil, purpose } = event.data;
+      const allocation: MdfAllocationState = {
+        amount,
+        validFrom,
+        validUntil,
+        ...(purpose !== undefined ? { purpose } : {}),
+        spentMicros: 0n,
+      };
+      return { ...state, mdfAllocations: { ...state.mdfAllocations, [allocationId]: allocation } };
+    }
+    case 'MdfSpent': {
+      const allocation = state.mdfAllocations[event.data.allocationId];
+      if (!allocation) return state;
+      return {
+        ...state,
+        mdfAllocations: {
+          ...state.mdfAllocations,
+          [event.data.allocationId]: {
+            ...allocation,
+            spentMicros: allocation.spentMicros + toMicros(event.data.amount.amount),
+          },
+        },
+        mdfSpends: { ...state.mdfSpends, [event.data.spendId]: event.data },
+      };
+    }
+    case 'PartnerChurned':
+      return state;
+    case 'PartnerReactivated':
+      // A reactivated partner's journey restarts: its "first deal" is the first of the new relationship.
+      return { ...state, firstDealRegistered: false, firstDealWon: false };
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
+
+/**
+ * The tier that applies on `date` (`YYYY-MM-DD`): the last change effective on or before it,
+ * or null before the first change. Deals use it for "the tier at registration time".
+ * (A tier set on PartnerRegistered has no date and no discount, so it is not in the history.)
+ */
+export function tierAt(state: PartnerState, date: string): TierPeriod | null {
+  if (state.status === 'Unregistered') return null;
+  let found: TierPeriod | null = null;
+  for (const period of state.tierHistory) if (period.effectiveFrom <= date) found = period;
+  return found;
+}
+
+/** Unspent amount of an MDF allocation, in millionths. */
+export function unspentMicros(allocation: MdfAllocationState): bigint {
+  return toMicros(allocation.amount.amount) - allocation.spentMicros;
+}
