@@ -1,0 +1,5 @@
+export * from './partners.application';
+export * from './partners.grpc';
+export * from './partner-summary.projection';
+export * from './partners.migrations';
+export * from './streams';

@@ -1,0 +1,166 @@
+import type { DataOf, RecordedEvent } from '@prm/contracts';
+import type { Projection } from '@prm/projections';
+import { EntitySchema, type EntityManager } from 'typeorm';
+import { partnerSummaryMigrations } from './partners.migrations';
+
+export interface PartnerSummaryRow {
+  partner_id: string;
+  legal_name: string;
+  country: string;
+  region: string | null;
+  website_domain: string;
+  tax_id: string;
+  tax_id_scheme: string;
+  type: string;
+  employee_count: number;
+  sales_reps: number;
+  specializations: string[];
+  client_segments: string[];
+  industries: string[];
+  stage: string;
+  stage_entered_at: Date;
+  tier: string | null;
+  pam_id: string | null;
+  version: string;
+  updated_at: Date;
+}
+
+export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
+  name: 'partners_partner_summary',
+  columns: {
+    partner_id: { type: 'uuid', primary: true },
+    legal_name: { type: 'text' },
+    country: { type: 'text' },
+    region: { type: 'text', nullable: true },
+    website_domain: { type: 'text' },
+    tax_id: { type: 'text' },
+    tax_id_scheme: { type: 'text' },
+    type: { type: 'text' },
+    employee_count: { type: 'int' },
+    sales_reps: { type: 'int' },
+    specializations: { type: 'jsonb' },
+    client_segments: { type: 'jsonb' },
+    industries: { type: 'jsonb' },
+    stage: { type: 'text' },
+    stage_entered_at: { type: 'timestamptz' },
+    tier: { type: 'text', nullable: true },
+    pam_id: { type: 'text', nullable: true },
+    version: { type: 'bigint' },
+    updated_at: { type: 'timestamptz' },
+  },
+});
+
+type Patch = Partial<PartnerSummaryRow>;
+
+function profilePatch(data: DataOf<'PartnerProfileUpdated'>): Patch {
+  const patch: Patch = {};
+  for (const field of data.changedFields) {
+    switch (field) {
+      case 'legalName':
+        patch.legal_name = data.legalName!;
+        break;
+      case 'country':
+        patch.country = data.country!;
+        break;
+      case 'region':
+        patch.region = data.region ?? null;
+        break;
+      case 'websiteDomain':
+        patch.website_domain = data.websiteDomain!;
+        break;
+      case 'taxId':
+        patch.tax_id = data.taxId!.value;
+        patch.tax_id_scheme = data.taxId!.scheme;
+        break;
+      case 'type':
+        patch.type = data.type!;
+        break;
+      case 'employeeCount':
+        patch.employee_count = data.employeeCount!;
+        break;
+      case 'salesReps':
+        patch.sales_reps = data.salesReps!;
+        break;
+      case 'specializations':
+        patch.specializations = [...data.specializations!];
+        break;
+      case 'clientSegments':
+        patch.client_segments = [...data.clientSegments!];
+        break;
+      case 'industries':
+        patch.industries = [...data.industries!];
+        break;
+      default: {
+        const never: never = field;
+        throw new Error(`unknown profile field ${String(never)}`);
+      }
+    }
+  }
+  return patch;
+}
+
+/** One row per partner: profile, stage, tier and PAM — what GetPartner returns. */
+export const partnerSummaryProjection: Projection = {
+  name: 'partners-summary',
+  contexts: ['partners'],
+  migrations: partnerSummaryMigrations,
+  tables: ['partners_partner_summary'],
+  entities: [PartnerSummaryEntity],
+  async apply(event: RecordedEvent, manager: EntityManager) {
+    const rows = manager.getRepository(PartnerSummaryEntity);
+    const common = { version: String(event.streamVersion), updated_at: new Date(event.metadata.occurredAt) };
+    switch (event.type) {
+      case 'PartnerRegistered': {
+        const d = event.data as DataOf<'PartnerRegistered'>;
+        await rows.insert({
+          partner_id: d.partnerId,
+          legal_name: d.legalName,
+          country: d.country,
+          region: d.region ?? null,
+          website_domain: d.websiteDomain,
+          tax_id: d.taxId.value,
+          tax_id_scheme: d.taxId.scheme,
+          type: d.type,
+          employee_count: d.employeeCount,
+          sales_reps: d.salesReps,
+          specializations: [...d.specializations],
+          client_segments: [...d.clientSegments],
+          industries: [...d.industries],
+          stage: 'prospect',
+          stage_entered_at: new Date(event.metadata.occurredAt),
+          tier: d.tier ?? null,
+          pam_id: null,
+          ...common,
+        });
+        return;
+      }
+      case 'PartnerProfileUpdated': {
+        const d = event.data as DataOf<'PartnerProfileUpdated'>;
+        await rows.update({ partner_id: d.partnerId }, { ...profilePatch(d), ...common });
+        return;
+      }
+      case 'PartnerJourneyStageReached': {
+        const d = event.data as DataOf<'PartnerJourneyStageReached'>;
+        await rows.update(
+          { partner_id: d.partnerId },
+          { stage: d.stage, stage_entered_at: new Date(d.reachedAt), ...common },
+        );
+        return;
+      }
+      case 'PartnerTierChanged': {
+        const d = event.data as DataOf<'PartnerTierChanged'>;
+        await rows.update({ partner_id: d.partnerId }, { tier: d.tier, ...common });
+        return;
+      }
+      case 'PamAssigned': {
+        const d = event.data as DataOf<'PamAssigned'>;
+        await rows.update({ partner_id: d.partnerId }, { pam_id: d.pamId, ...common });
+        return;
+      }
+      default: {
+        const partnerId = (event.data as { partnerId?: string }).partnerId;
+        if (partnerId) await rows.update({ partner_id: partnerId }, common);
+      }
+    }
+  },
+};

@@ -1,0 +1,262 @@
+import { join } from 'node:path';
+import { DomainError } from '@prm/domain';
+import { startGrpcServer, type RunningGrpcServer } from '@prm/grpc';
+import type { Actor, PartnersApplication, CommandResult } from './partners.application';
+import type { PartnerSummaryRow } from './partner-summary.projection';
+
+/** proto/ at the repository root, from services/partners/dist/app. */
+export const PROTO_ROOT = join(__dirname, '..', '..', '..', '..', 'proto');
+export const PARTNERS_SERVICE = 'prm.partners.v1.PartnersService';
+
+interface ActorMessage {
+  id?: string;
+  role?: string;
+  correlationId?: string;
+}
+interface MoneyMessage {
+  amount?: string;
+  currency?: string;
+}
+type Req = Record<string, unknown> & { actor?: ActorMessage; partnerId?: string };
+
+const ROLES = ['vendor_admin', 'pam', 'partner_user', 'service'] as const;
+
+function actorOf(request: Req): Actor {
+  const a = request.actor;
+  if (!a?.id)
+    throw DomainError.invalid([{ field: 'actor.id', reason: 'is required (who sends the command)' }]);
+  if (!ROLES.includes(a.role as Actor['role'])) {
+    throw DomainError.invalid([{ field: 'actor.role', reason: `must be one of ${ROLES.join(', ')}` }]);
+  }
+  return { id: a.id, role: a.role as Actor['role'], correlationId: a.correlationId || undefined };
+}
+
+function partnerIdOf(request: Req): string {
+  if (!request.partnerId) throw DomainError.invalid([{ field: 'partnerId', reason: 'is required' }]);
+  return request.partnerId;
+}
+
+const ref = (r: CommandResult) => ({ partnerId: r.partnerId, version: String(r.version) });
+const list = (v: unknown): string[] | undefined =>
+  v && typeof v === 'object' && Array.isArray((v as { values?: unknown }).values)
+    ? (v as { values: string[] }).values
+    : undefined;
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const money = (m: unknown) => ({
+  amount: str((m as MoneyMessage | undefined)?.amount),
+  currency: str((m as MoneyMessage | undefined)?.currency),
+});
+
+function toPartnerMessage(row: PartnerSummaryRow) {
+  return {
+    partnerId: row.partner_id,
+    legalName: row.legal_name,
+    country: row.country,
+    region: row.region ?? '',
+    websiteDomain: row.website_domain,
+    taxId: row.tax_id,
+    type: row.type,
+    employeeCount: row.employee_count,
+    salesReps: row.sales_reps,
+    specializations: row.specializations,
+    clientSegments: row.client_segments,
+    industries: row.industries,
+    stage: row.stage,
+    stageEnteredAt: new Date(row.stage_entered_at).toISOString(),
+    tier: row.tier ?? '',
+    pamId: row.pam_id ?? '',
+    fitScore: 0,
+    fitExplanation: [],
+    version: String(row.version),
+  };
+}
+
+/** The gRPC methods of prm.partners.v1.PartnersService over the application layer. */
+export function partnersGrpcHandlers(app: PartnersApplication) {
+  return {
+    async registerPartner(r: Req) {
+      return ref(
+        await app.registerPartner(
+          {
+            partnerId: str(r.partnerId) || undefined,
+            legalName: str(r.legalName),
+            country: str(r.country),
+            region: str(r.region) || undefined,
+            website: str(r.website),
+            taxId: str(r.taxId),
+            type: str(r.type),
+            employeeCount: Number(r.employeeCount),
+            salesReps: Number(r.salesReps),
+            specializations: (r.specializations as string[]) ?? [],
+            clientSegments: (r.clientSegments as string[]) ?? [],
+            industries: (r.industries as string[]) ?? [],
+          },
+          actorOf(r),
+        ),
+      );
+    },
+    async updatePartnerProfile(r: Req) {
+      const has = (k: string) => r[k] !== undefined && r[k] !== null;
+      return ref(
+        await app.updatePartnerProfile(
+          partnerIdOf(r),
+          {
+            ...(has('legalName') && { legalName: str(r.legalName) }),
+            ...(has('country') && { country: str(r.country) }),
+            ...(has('region') && { region: str(r.region) || null }),
+            ...(has('website') && { website: str(r.website) }),
+            ...(has('taxId') && { taxId: str(r.taxId) }),
+            ...(has('type') && { type: str(r.type) }),
+            ...(has('employeeCount') && { employeeCount: Number(r.employeeCount) }),
+            ...(has('salesReps') && { salesReps: Number(r.salesReps) }),
+            ...(list(r.specializations) && { specializations: list(r.specializations) }),
+            ...(list(r.clientSegments) && { clientSegments: list(r.clientSegments) }),
+            ...(list(r.industries) && { industries: list(r.industries) }),
+          },
+          actorOf(r),
+        ),
+      );
+    },
+    async advanceJourney(r: Req) {
+      return ref(await app.advanceJourney(partnerIdOf(r), str(r.stage), actorOf(r)));
+    },
+    async completeOnboardingStep(r: Req) {
+      return ref(await app.completeOnboardingStep(partnerIdOf(r), str(r.step), actorOf(r)));
+    },
+    async changeTier(r: Req) {
+      return ref(
+        await app.changeTier(
+          partnerIdOf(r),
+          {
+            tier: str(r.tier),
+            effectiveFrom: str(r.effectiveFrom),
+            overrideReason: str(r.overrideReason) || undefined,
+          },
+          actorOf(r),
+        ),
+      );
+    },
+    async assignPam(r: Req) {
+      const result = await app.assignPam(partnerIdOf(r), str(r.pamId), actorOf(r));
+      return {
+        ...ref(result),
+        overCapacity: result.overCapacity,
+        pamPartnerCount: result.pamPartnerCount,
+        capacity: result.capacity,
+      };
+    },
+    async grantCertification(r: Req) {
+      return ref(
+        await app.run(
+          partnerIdOf(r),
+          {
+            type: 'GrantCertification',
+            data: {
+              certificationId: str(r.certificationId),
+              certificationCode: str(r.certificationCode),
+              certificationName: str(r.certificationName),
+              holderId: str(r.holderId),
+              grantedOn: str(r.grantedOn),
+              expiresOn: str(r.expiresOn) || null,
+            },
+          },
+          actorOf(r),
+        ),
+      );
+    },
+    async recordTraining(r: Req) {
+      return ref(
+        await app.run(
+          partnerIdOf(r),
+          {
+            type: 'RecordTraining',
+            data: {
+              trainingCode: str(r.trainingCode),
+              trainingName: str(r.trainingName),
+              attendeeId: str(r.attendeeId),
+              completedAt: str(r.completedAt) || app.now().toISOString(),
+              hours: r.hours ? Number(r.hours) : undefined,
+            },
+          },
+          actorOf(r),
+        ),
+      );
+    },
+    async allocateMdf(r: Req) {
+      return ref(
+        await app.run(
+          partnerIdOf(r),
+          {
+            type: 'AllocateMdf',
+            data: {
+              allocationId: str(r.allocationId),
+              amount: money(r.amount),
+              validFrom: str(r.validFrom),
+              validUntil: str(r.validUntil),
+              purpose: str(r.purpose) || undefined,
+            },
+          },
+          actorOf(r),
+        ),
+      );
+    },
+    async spendMdf(r: Req) {
+      return ref(
+        await app.run(
+          partnerIdOf(r),
+          {
+            type: 'SpendMdf',
+            data: {
+              allocationId: str(r.allocationId),
+              spendId: str(r.spendId),
+              amount: money(r.amount),
+              spentOn: str(r.spentOn),
+              activity: str(r.activity),
+              claimReference: str(r.claimReference) || undefined,
+            },
+          },
+          actorOf(r),
+        ),
+      );
+    },
+    async churnPartner(r: Req) {
+      return ref(
+        await app.run(
+          partnerIdOf(r),
+          {
+            type: 'ChurnPartner',
+            data: { reason: str(r.reason), note: str(r.note) || undefined, at: app.now().toISOString() },
+          },
+          actorOf(r),
+        ),
+      );
+    },
+    async reactivatePartner(r: Req) {
+      return ref(
+        await app.run(
+          partnerIdOf(r),
+          { type: 'ReactivatePartner', data: { at: app.now().toISOString() } },
+          actorOf(r),
+        ),
+      );
+    },
+    async getPartner(r: Req) {
+      actorOf(r);
+      return toPartnerMessage(await app.getPartner(partnerIdOf(r)));
+    },
+  };
+}
+
+export function startPartnersGrpc(
+  app: PartnersApplication,
+  address: string,
+  log?: (line: string) => void,
+): Promise<RunningGrpcServer> {
+  return startGrpcServer({
+    address,
+    protoFiles: ['prm/partners/v1/partners.proto'],
+    includeDirs: [PROTO_ROOT],
+    services: { [PARTNERS_SERVICE]: partnersGrpcHandlers(app) as never },
+    log,
+  });
+}

@@ -1,0 +1,54 @@
+import type { Migration } from '@prm/database';
+
+/** The partners service's own tables (besides the event store's). Never edit a released one. */
+export const partnersMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'partner identity claims',
+    sql: `
+-- Uniqueness of a partner's INN / website domain across partners: a claim per key, taken before
+-- the registration is appended. A claim whose partner stream does not exist is stale (the
+-- process died between claim and append) and may be taken over.
+CREATE TABLE partners_identity_claims (
+  kind text NOT NULL,
+  value text NOT NULL,
+  partner_id uuid NOT NULL,
+  claimed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (kind, value)
+);
+CREATE INDEX partners_identity_claims_partner ON partners_identity_claims (partner_id);
+`,
+  },
+];
+
+/** The read model behind GetPartner (and the list queries to come). */
+export const partnerSummaryMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'partner summary',
+    sql: `
+CREATE TABLE partners_partner_summary (
+  partner_id uuid PRIMARY KEY,
+  legal_name text NOT NULL,
+  country text NOT NULL,
+  region text,
+  website_domain text NOT NULL,
+  tax_id text NOT NULL,
+  tax_id_scheme text NOT NULL,
+  type text NOT NULL,
+  employee_count integer NOT NULL,
+  sales_reps integer NOT NULL,
+  specializations jsonb NOT NULL,
+  client_segments jsonb NOT NULL,
+  industries jsonb NOT NULL,
+  stage text NOT NULL,
+  stage_entered_at timestamptz NOT NULL,
+  tier text,
+  pam_id text,
+  version bigint NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX partners_partner_summary_pam ON partners_partner_summary (pam_id);
+`,
+  },
+];

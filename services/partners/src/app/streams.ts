@@ -1,0 +1,3 @@
+import { streamId } from '@prm/contracts';
+
+export const partnerStream = (partnerId: string): string => streamId('partners', 'partner', partnerId);
