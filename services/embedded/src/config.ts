@@ -8,6 +8,8 @@ export interface PlatformConfig {
   dataDir: string;
   httpHost: string;
   httpPort: number;
+  /** gRPC for internal callers (partners today; each service adds its package). */
+  grpcPort: number;
   kafka?: KafkaSettings;
   seedDemoData: boolean;
 }
@@ -32,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     dataDir: resolve(env.PRM_DATA_DIR ?? 'data'),
     httpHost: env.HOST ?? '127.0.0.1',
     httpPort: port(env, 'PORT', 3000),
+    grpcPort: port(env, 'GRPC_PORT', 50051),
     kafka: kafkaSettingsFromEnv('prm-platform', env),
     seedDemoData: seed === 'true' || seed === '1',
   };

@@ -4,9 +4,55 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createTestDatabase, kafkaBrokers, skipUnlessPostgresAndKafka, testEvent } from '@prm/testing';
+import { createKafka } from '@prm/messaging';
+import {
+  createTestDatabase,
+  eventually,
+  kafkaBrokers,
+  skipUnlessPostgresAndKafka,
+  testEvent,
+  uniqueSuffix,
+} from '@prm/testing';
+import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { PROTO_LOADER_OPTIONS } from '@prm/grpc';
+import { PROTO_ROOT } from '@prm/partners';
 import { loadConfig } from './config';
 import { startPlatform } from './platform';
+
+type Unary = (
+  request: object,
+  callback: (error: ServiceError | null, response: Record<string, unknown>) => void,
+) => void;
+
+/** A real gRPC client of prm.partners.v1.PartnersService at `address`. */
+function partnersClient(address: string) {
+  const pkg = loadPackageDefinition(
+    loadSync('prm/partners/v1/partners.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] }),
+  ) as unknown as { prm: { partners: { v1: { PartnersService: new (a: string, c: unknown) => Client } } } };
+  const client = new pkg.prm.partners.v1.PartnersService(address, credentials.createInsecure());
+  const call = (method: string, request: object) =>
+    new Promise<Record<string, unknown>>((resolve, reject) =>
+      (client as unknown as Record<string, Unary>)[method]!.call(client, request, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+  return { client, call };
+}
+
+const registration = {
+  actor: { id: 'user:admin-1', role: 'vendor_admin' },
+  legalName: 'Acme Integration LLC',
+  country: 'DE',
+  website: 'acme-integration.example',
+  taxId: 'DE129274202',
+  type: 'integrator',
+  employeeCount: 40,
+  salesReps: 3,
+  specializations: ['cloud-migration'],
+  clientSegments: ['mid_market'],
+  industries: ['manufacturing'],
+};
 
 const mainJs = join(__dirname, 'main.js');
 
@@ -14,8 +60,9 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
   it('boots with a health endpoint, answers unknown routes with problem+json, and keeps its data across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'prm-embedded-'));
     try {
-      const config = loadConfig({ PRM_DATA_DIR: dataDir, PORT: '0' });
+      const config = loadConfig({ PRM_DATA_DIR: dataDir, PORT: '0', GRPC_PORT: '0' });
       const first = await startPlatform(config);
+      let headBeforeRestart = '';
       try {
         const health = await fetch(`${first.url}/health`);
         assert.equal(health.status, 200);
@@ -31,7 +78,22 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
         assert.equal(missing.status, 404);
         assert.match(missing.headers.get('content-type') ?? '', /^application\/problem\+json/);
         assert.equal(((await missing.json()) as { status: number }).status, 404);
+
+        // The partners service answers over gRPC on PGlite, its read model fed by the in-process bus.
+        const partners = partnersClient(first.grpcAddress);
+        try {
+          const ref = await partners.call('registerPartner', registration);
+          const partner = await eventually('GetPartner to see the new partner', () =>
+            partners
+              .call('getPartner', { actor: registration.actor, partnerId: ref.partnerId })
+              .catch(() => null),
+          );
+          assert.equal(partner!.websiteDomain, 'acme-integration.example');
+        } finally {
+          partners.client.close();
+        }
         await first.runtime.store.append('test.restart-1', [testEvent()], 'no-stream');
+        headBeforeRestart = String(await first.runtime.store.headPosition());
       } finally {
         await first.stop();
       }
@@ -40,7 +102,8 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
       const again = (await (await fetch(`${second.url}/health`)).json()) as {
         eventStore: { headPosition: string };
       };
-      assert.equal(again.eventStore.headPosition, '1');
+      assert.equal(again.eventStore.headPosition, headBeforeRestart);
+      assert.equal(headBeforeRestart, '4'); // 3 partner events + 1 test event
       await second.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -86,6 +149,48 @@ describe(
         assert.equal(body.mode, 'distributed');
         assert.equal(body.eventStore.adapter, 'postgres');
         assert.equal(body.outboxRelay.checkpoint, '0');
+
+        // A partner registered over gRPC arrives on the real Kafka topic through the outbox relay.
+        const partners = partnersClient(platform.grpcAddress);
+        const ref = await partners
+          .call('registerPartner', {
+            ...registration,
+            taxId: `DE${Date.now()}`,
+            website: `p${Date.now()}.example`,
+          })
+          .finally(() => partners.client.close());
+        const consumer = createKafka({ brokers: kafkaBrokers, clientId: 'embedded-e2e' }).consumer({
+          groupId: `check-${uniqueSuffix()}`,
+          maxWaitTimeInMs: 100,
+        });
+        await consumer.connect();
+        await consumer.subscribe({ topic: 'prm.partners.events.v1', fromBeginning: true });
+        const seen: string[] = [];
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            if (message.key?.toString() === `partners.partner-${ref.partnerId}`)
+              seen.push(String(message.headers?.['prm-event-type']));
+          },
+        });
+        await eventually(
+          'PartnerRegistered on prm.partners.events.v1',
+          async () => seen.includes('PartnerRegistered'),
+          30_000,
+        );
+        await consumer.disconnect();
+        const partner = await eventually(
+          'the Kafka-fed read model to see the partner',
+          async () => {
+            const again = partnersClient(platform.grpcAddress);
+            const found = await again
+              .call('getPartner', { actor: registration.actor, partnerId: ref.partnerId })
+              .catch(() => null);
+            again.client.close();
+            return found;
+          },
+          30_000,
+        );
+        assert.equal(partner!.legalName, 'Acme Integration LLC');
         await platform.stop();
       } finally {
         await tdb.drop();

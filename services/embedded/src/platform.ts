@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { partnerSummaryProjection, PartnersApplication, startPartnersGrpc } from '@prm/partners';
+import { ProjectionRunner } from '@prm/projections';
 import { AppModule } from './app.module';
 import { ProblemJsonFilter } from './problem-json.filter';
 import type { PlatformConfig } from './config';
@@ -10,6 +12,8 @@ export interface RunningPlatform {
   runtime: PlatformRuntime;
   app: NestFastifyApplication;
   url: string;
+  /** host:port of the gRPC server (prm.partners.v1 …). */
+  grpcAddress: string;
   stop(): Promise<void>;
 }
 
@@ -19,7 +23,15 @@ export async function startPlatform(
   log: (line: string) => void = () => undefined,
 ): Promise<RunningPlatform> {
   const runtime = await PlatformRuntime.start(config, log);
+  const stops: Array<() => Promise<void>> = [];
   try {
+    const partners = await PartnersApplication.create(runtime.store, runtime.db);
+    const partnerSummary = new ProjectionRunner(runtime.db, runtime.bus, partnerSummaryProjection, { log });
+    await partnerSummary.start();
+    stops.push(() => partnerSummary.stop());
+    const grpc = await startPartnersGrpc(partners, `${config.httpHost}:${config.grpcPort}`, log);
+    stops.push(() => grpc.stop());
+
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register(runtime),
       new FastifyAdapter(),
@@ -36,12 +48,15 @@ export async function startPlatform(
       runtime,
       app,
       url,
+      grpcAddress: `${config.httpHost}:${grpc.port}`,
       async stop() {
         await app.close();
+        for (const stop of stops.reverse()) await stop();
         await runtime.stop();
       },
     };
   } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await runtime.stop();
     throw error;
   }
