@@ -3,3 +3,4 @@ export * from './partners.grpc';
 export * from './partner-summary.projection';
 export * from './partners.migrations';
 export * from './streams';
+export * from './partners.queries';

@@ -104,7 +104,7 @@ export const partnerSummaryProjection: Projection = {
   name: 'partners-summary',
   contexts: ['partners'],
   migrations: partnerSummaryMigrations,
-  tables: ['partners_partner_summary'],
+  tables: ['partners_partner_summary', 'partners_journey_stages', 'partners_onboarding_steps'],
   entities: [PartnerSummaryEntity],
   async apply(event: RecordedEvent, manager: EntityManager) {
     const rows = manager.getRepository(PartnerSummaryEntity);
@@ -145,6 +145,25 @@ export const partnerSummaryProjection: Projection = {
           { partner_id: d.partnerId },
           { stage: d.stage, stage_entered_at: new Date(d.reachedAt), ...common },
         );
+        await manager.query(
+          'UPDATE partners_journey_stages SET left_at = $2 WHERE partner_id = $1 AND left_at IS NULL',
+          [d.partnerId, d.reachedAt],
+        );
+        await manager.query(
+          `INSERT INTO partners_journey_stages (partner_id, seq, stage, entered_at)
+           SELECT $1, coalesce(max(seq), 0) + 1, $2, $3 FROM partners_journey_stages WHERE partner_id = $1`,
+          [d.partnerId, d.stage, d.reachedAt],
+        );
+        return;
+      }
+      case 'OnboardingStepCompleted': {
+        const d = event.data as DataOf<'OnboardingStepCompleted'>;
+        await manager.query(
+          `INSERT INTO partners_onboarding_steps (partner_id, step, completed_at, completed_by) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (partner_id, step) DO NOTHING`,
+          [d.partnerId, d.step, d.completedAt, d.completedBy ?? null],
+        );
+        await rows.update({ partner_id: d.partnerId }, common);
         return;
       }
       case 'PartnerTierChanged': {

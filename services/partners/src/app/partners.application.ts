@@ -75,11 +75,15 @@ export class PartnersApplication {
 
   private constructor(
     private readonly store: EventStore,
-    private readonly db: Database,
+    readonly db: Database,
     private readonly options: PartnersApplicationOptions,
   ) {
     this.identities = new PartnerIdentityRepository(db, store);
     this.now = options.now ?? (() => new Date());
+  }
+
+  get pamCapacity(): number {
+    return this.options.pamCapacity ?? DEFAULT_PAM_CAPACITY;
   }
 
   static async create(
@@ -264,7 +268,7 @@ export class PartnersApplication {
     actor: Actor,
   ): Promise<CommandResult & { overCapacity: boolean; pamPartnerCount: number; capacity: number }> {
     await this.state(partnerId);
-    const capacity = this.options.pamCapacity ?? DEFAULT_PAM_CAPACITY;
+    const capacity = this.pamCapacity;
     const rows = await this.db.query<{ n: string }>(
       'SELECT count(*)::text AS n FROM partners_partner_summary WHERE pam_id = $1 AND partner_id <> $2',
       [pamId, partnerId],

@@ -61,7 +61,7 @@ function partnersGrpcSuite(
     before(async () => {
       ({ db, cleanup } = await open());
       store = await SqlEventStore.create(db);
-      const app = await PartnersApplication.create(store, db, { pamCapacity: 1 });
+      const app = await PartnersApplication.create(store, db, { pamCapacity: 1, now: () => clock });
       runner = new ProjectionRunner(db, new InProcessEventBus(store, db), partnerSummaryProjection);
       await runner.start();
       server = await startPartnersGrpc(app, '127.0.0.1:0');
@@ -83,6 +83,9 @@ function partnersGrpcSuite(
       await cleanup();
     });
 
+    const T0 = new Date('2026-01-01T09:00:00.000Z');
+    let clock = T0;
+    const at = (days: number) => new Date(T0.getTime() + days * 86_400_000);
     let first: string;
     it('registers a partner with a normalized domain and a checked INN, served by GetPartner from the read model', async () => {
       const ref = await call('registerPartner', registration());
@@ -195,6 +198,151 @@ function partnersGrpcSuite(
         );
         return true;
       });
+    });
+
+    it('lists partners with filters and cursor pagination, and refuses a forged cursor', async () => {
+      for (const [i, type] of (['reseller', 'msp', 'reseller'] as const).entries()) {
+        await call(
+          'registerPartner',
+          registration({
+            legalName: `Partner ${i}`,
+            type,
+            taxId: `DE10000000${i}`,
+            country: 'DE',
+            website: `p${i}.example`,
+          }),
+        );
+      }
+      await eventually(
+        'all partners projected',
+        async () =>
+          ((await call('listPartners', { actor: admin, limit: 200 })).partners as unknown[]).length === 5,
+      );
+      const seen: string[] = [];
+      let cursor = '';
+      do {
+        const page = await call('listPartners', { actor: admin, limit: 2, cursor });
+        seen.push(...(page.partners as Array<{ legalName: string }>).map((p) => p.legalName));
+        cursor = page.nextCursor as string;
+      } while (cursor);
+      assert.deepEqual(seen, ['Partner 0', 'Partner 1', 'Partner 2', 'Вектор', 'ООО «Ромашка»']);
+      const resellers = await call('listPartners', { actor: admin, type: 'reseller' });
+      assert.deepEqual(
+        (resellers.partners as Array<{ legalName: string }>).map((p) => p.legalName),
+        ['Partner 0', 'Partner 2'],
+      );
+      const byPam = await call('listPartners', { actor: admin, pamId: 'user:pam-7', stage: 'prospect' });
+      assert.equal((byPam.partners as unknown[]).length, 1);
+      await assert.rejects(call('listPartners', { actor: admin, cursor: 'forged' }), (e: ServiceError) => {
+        assert.equal(e.code, status.INVALID_ARGUMENT);
+        assert.deepEqual(
+          fieldViolationsOf(e).map((v) => v.field),
+          ['cursor'],
+        );
+        return true;
+      });
+    });
+
+    it('keeps a journey timeline with days per stage, and a funnel with median days and the slowest onboarding steps', async () => {
+      clock = at(0);
+      const id = (
+        await call(
+          'registerPartner',
+          registration({
+            legalName: 'Timeline',
+            taxId: 'DE200000001',
+            country: 'DE',
+            website: 'timeline.example',
+          }),
+        )
+      ).partnerId as string;
+      clock = at(2);
+      await call('advanceJourney', { actor: admin, partnerId: id, stage: 'contacted' });
+      clock = at(5);
+      await call('advanceJourney', { actor: admin, partnerId: id, stage: 'agreement_signed' });
+      clock = at(6);
+      await call('completeOnboardingStep', { actor: admin, partnerId: id, step: 'contract' });
+      clock = at(7);
+      await call('advanceJourney', { actor: admin, partnerId: id, stage: 'onboarding' });
+      clock = at(10);
+      await call('completeOnboardingStep', { actor: admin, partnerId: id, step: 'questionnaire' });
+      clock = at(11);
+      const timeline = (await eventually(
+        'the timeline',
+        async () => {
+          const t = await call('getJourneyTimeline', { actor: admin, partnerId: id }).catch(() => null);
+          return t && (t.stages as unknown[]).length === 4 ? t : null;
+        },
+        10_000,
+      ))!;
+      assert.deepEqual(
+        (timeline.stages as Array<{ stage: string; daysSpent: number; leftAt: string }>).map((s) => [
+          s.stage,
+          s.daysSpent,
+          s.leftAt === '',
+        ]),
+        [
+          ['prospect', 2, false],
+          ['contacted', 3, false],
+          ['agreement_signed', 2, false],
+          ['onboarding', 4, true],
+        ],
+      );
+      await eventually('the questionnaire step projected', async () => {
+        const f = await call('getJourneyFunnel', { actor: admin });
+        return (f.onboardingSteps as unknown[]).length === 2;
+      });
+      const funnel = await call('getJourneyFunnel', { actor: admin });
+      const stage = (name: string) =>
+        (
+          funnel.stages as Array<{ stage: string; reached: number; current: number; medianDays: number }>
+        ).find((s) => s.stage === name)!;
+      assert.deepEqual(stage('agreement_signed'), {
+        stage: 'agreement_signed',
+        reached: 1,
+        current: 0,
+        medianDays: 2,
+      });
+      assert.deepEqual(stage('onboarding'), { stage: 'onboarding', reached: 1, current: 1, medianDays: -1 });
+      // From entering agreement_signed (day 5): questionnaire at day 10 (5 days), contract at day 6 (1 day); slowest first.
+      assert.deepEqual(funnel.onboardingSteps, [
+        { step: 'questionnaire', completed: 1, medianDaysFromOnboardingStart: 5 },
+        { step: 'contract', completed: 1, medianDaysFromOnboardingStart: 1 },
+      ]);
+
+      clock = at(40);
+      const stalled29 = await call('listStalledPartners', { actor: admin, days: 29 });
+      const timelineStalled = (
+        stalled29.partners as Array<{ partner: { partnerId: string }; daysWithoutProgress: number }>
+      ).find((p) => p.partner.partnerId === id);
+      assert.equal(timelineStalled?.daysWithoutProgress, 30);
+      const stalled31 = await call('listStalledPartners', { actor: admin, days: 31 });
+      assert.ok(
+        !(stalled31.partners as Array<{ partner: { partnerId: string } }>).some(
+          (p) => p.partner.partnerId === id,
+        ),
+      );
+      await assert.rejects(
+        call('listStalledPartners', { actor: admin, days: -3 }),
+        (e: ServiceError) => e.code === status.INVALID_ARGUMENT,
+      );
+    });
+
+    it('reports PAM workload against capacity', async () => {
+      const workload = await call('getPamWorkload', { actor: admin });
+      const pam = (
+        workload.pams as Array<{
+          pamId: string;
+          partners: number;
+          capacity: number;
+          overCapacity: boolean;
+          byStage: Record<string, number>;
+        }>
+      ).find((p) => p.pamId === 'user:pam-7')!;
+      assert.equal(pam.partners, 2);
+      assert.equal(pam.capacity, 1);
+      assert.equal(pam.overCapacity, true);
+      assert.deepEqual(pam.byStage, { contacted: 1, prospect: 1 });
     });
   });
 }

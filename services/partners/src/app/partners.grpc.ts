@@ -3,6 +3,7 @@ import { DomainError } from '@prm/domain';
 import { startGrpcServer, type RunningGrpcServer } from '@prm/grpc';
 import type { Actor, PartnersApplication, CommandResult } from './partners.application';
 import type { PartnerSummaryRow } from './partner-summary.projection';
+import { PartnersQueries } from './partners.queries';
 
 /** proto/ at the repository root, from services/partners/dist/app. */
 export const PROTO_ROOT = join(__dirname, '..', '..', '..', '..', 'proto');
@@ -72,7 +73,7 @@ function toPartnerMessage(row: PartnerSummaryRow) {
 }
 
 /** The gRPC methods of prm.partners.v1.PartnersService over the application layer. */
-export function partnersGrpcHandlers(app: PartnersApplication) {
+export function partnersGrpcHandlers(app: PartnersApplication, queries: PartnersQueries) {
   return {
     async registerPartner(r: Req) {
       return ref(
@@ -244,6 +245,47 @@ export function partnersGrpcHandlers(app: PartnersApplication) {
       actorOf(r);
       return toPartnerMessage(await app.getPartner(partnerIdOf(r)));
     },
+    async listPartners(r: Req) {
+      actorOf(r);
+      const page = await queries.listPartners({
+        tier: str(r.tier) || undefined,
+        stage: str(r.stage) || undefined,
+        pamId: str(r.pamId) || undefined,
+        region: str(r.region) || undefined,
+        type: str(r.type) || undefined,
+        limit: r.limit ? Number(r.limit) : undefined,
+        cursor: str(r.cursor) || undefined,
+      });
+      return { partners: page.items.map(toPartnerMessage), nextCursor: page.nextCursor };
+    },
+    async getJourneyTimeline(r: Req) {
+      actorOf(r);
+      const partnerId = partnerIdOf(r);
+      const stages = await queries.journeyTimeline(partnerId, app.now());
+      return { partnerId, stages: stages.map((s) => ({ ...s, leftAt: s.leftAt ?? '' })) };
+    },
+    async getJourneyFunnel(r: Req) {
+      actorOf(r);
+      const funnel = await queries.journeyFunnel();
+      return {
+        stages: funnel.stages.map((s) => ({ ...s, medianDays: s.medianDays ?? -1 })),
+        onboardingSteps: funnel.onboardingSteps.map((s) => ({
+          ...s,
+          medianDaysFromOnboardingStart: s.medianDaysFromOnboardingStart ?? -1,
+        })),
+      };
+    },
+    async listStalledPartners(r: Req) {
+      actorOf(r);
+      const rows = await queries.stalledPartners(r.days ? Number(r.days) : 30, app.now());
+      return {
+        partners: rows.map((p) => ({ partner: toPartnerMessage(p), daysWithoutProgress: p.daysInStage })),
+      };
+    },
+    async getPamWorkload(r: Req) {
+      actorOf(r);
+      return { pams: await queries.pamWorkload(app.pamCapacity) };
+    },
   };
 }
 
@@ -256,7 +298,7 @@ export function startPartnersGrpc(
     address,
     protoFiles: ['prm/partners/v1/partners.proto'],
     includeDirs: [PROTO_ROOT],
-    services: { [PARTNERS_SERVICE]: partnersGrpcHandlers(app) as never },
+    services: { [PARTNERS_SERVICE]: partnersGrpcHandlers(app, new PartnersQueries(app.db)) as never },
     log,
   });
 }

@@ -51,4 +51,27 @@ CREATE TABLE partners_partner_summary (
 CREATE INDEX partners_partner_summary_pam ON partners_partner_summary (pam_id);
 `,
   },
+  {
+    version: 2,
+    name: 'journey stages and onboarding steps',
+    sql: `
+CREATE INDEX partners_partner_summary_list ON partners_partner_summary (legal_name, partner_id);
+-- One row per stage a partner entered; left_at is set when it moves on.
+CREATE TABLE partners_journey_stages (
+  partner_id uuid NOT NULL,
+  seq integer NOT NULL,
+  stage text NOT NULL,
+  entered_at timestamptz NOT NULL,
+  left_at timestamptz,
+  PRIMARY KEY (partner_id, seq)
+);
+CREATE TABLE partners_onboarding_steps (
+  partner_id uuid NOT NULL,
+  step text NOT NULL,
+  completed_at timestamptz NOT NULL,
+  completed_by text,
+  PRIMARY KEY (partner_id, step)
+);
+`,
+  },
 ];
