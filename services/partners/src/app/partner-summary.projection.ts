@@ -1,6 +1,7 @@
 import type { DataOf, RecordedEvent } from '@prm/contracts';
 import type { Projection } from '@prm/projections';
 import { EntitySchema, type EntityManager } from 'typeorm';
+import { fitScore, type FitInput, type FitScore, type IdealPartnerProfile } from '../domain';
 import { partnerSummaryMigrations } from './partners.migrations';
 
 export interface PartnerSummaryRow {
@@ -23,6 +24,8 @@ export interface PartnerSummaryRow {
   pam_id: string | null;
   version: string;
   updated_at: Date;
+  fit_score: number | null;
+  fit_explanation: FitScore['criteria'] | null;
 }
 
 export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
@@ -47,8 +50,40 @@ export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
     pam_id: { type: 'text', nullable: true },
     version: { type: 'bigint' },
     updated_at: { type: 'timestamptz' },
+    fit_score: { type: 'int', nullable: true },
+    fit_explanation: { type: 'jsonb', nullable: true },
   },
 });
+
+/** Recomputes the fit of one partner (or of all, when partnerId is omitted) against the current profile. */
+async function refreshFit(manager: EntityManager, partnerId?: string): Promise<void> {
+  const profiles: Array<{ profile: IdealPartnerProfile }> = await manager.query(
+    "SELECT profile FROM partners_ideal_profile WHERE id = 'current'",
+  );
+  const profile = profiles[0]?.profile;
+  if (!profile) return;
+  const rows = manager.getRepository(PartnerSummaryEntity);
+  const partners = await rows.find({
+    where: partnerId ? { partner_id: partnerId } : {},
+    order: { partner_id: 'ASC' },
+  });
+  for (const p of partners) {
+    const fit = fitScore(profile, {
+      type: p.type as FitInput['type'],
+      employeeCount: p.employee_count,
+      salesReps: p.sales_reps,
+      country: p.country,
+      region: p.region ?? undefined,
+      specializations: p.specializations,
+      clientSegments: p.client_segments as FitInput['clientSegments'],
+      industries: p.industries,
+    });
+    await rows.update(
+      { partner_id: p.partner_id },
+      { fit_score: fit.score, fit_explanation: [...fit.criteria] },
+    );
+  }
+}
 
 type Patch = Partial<PartnerSummaryRow>;
 
@@ -104,7 +139,12 @@ export const partnerSummaryProjection: Projection = {
   name: 'partners-summary',
   contexts: ['partners'],
   migrations: partnerSummaryMigrations,
-  tables: ['partners_partner_summary', 'partners_journey_stages', 'partners_onboarding_steps'],
+  tables: [
+    'partners_partner_summary',
+    'partners_journey_stages',
+    'partners_onboarding_steps',
+    'partners_ideal_profile',
+  ],
   entities: [PartnerSummaryEntity],
   async apply(event: RecordedEvent, manager: EntityManager) {
     const rows = manager.getRepository(PartnerSummaryEntity);
@@ -130,13 +170,17 @@ export const partnerSummaryProjection: Projection = {
           stage_entered_at: new Date(event.metadata.occurredAt),
           tier: d.tier ?? null,
           pam_id: null,
+          fit_score: null,
+          fit_explanation: null,
           ...common,
         });
+        await refreshFit(manager, d.partnerId);
         return;
       }
       case 'PartnerProfileUpdated': {
         const d = event.data as DataOf<'PartnerProfileUpdated'>;
         await rows.update({ partner_id: d.partnerId }, { ...profilePatch(d), ...common });
+        await refreshFit(manager, d.partnerId);
         return;
       }
       case 'PartnerJourneyStageReached': {
@@ -164,6 +208,15 @@ export const partnerSummaryProjection: Projection = {
           [d.partnerId, d.step, d.completedAt, d.completedBy ?? null],
         );
         await rows.update({ partner_id: d.partnerId }, common);
+        return;
+      }
+      case 'IdealPartnerProfileDefined': {
+        await manager.query(
+          `INSERT INTO partners_ideal_profile (id, profile, defined_at) VALUES ('current', $1, $2)
+           ON CONFLICT (id) DO UPDATE SET profile = EXCLUDED.profile, defined_at = EXCLUDED.defined_at`,
+          [JSON.stringify(event.data), event.metadata.occurredAt],
+        );
+        await refreshFit(manager);
         return;
       }
       case 'PartnerTierChanged': {

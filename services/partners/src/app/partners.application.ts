@@ -4,6 +4,7 @@ import { DomainError } from '@prm/domain';
 import { handleCommand, type CommandMetadata, type EventStore } from '@prm/event-store';
 import {
   DEFAULT_PAM_CAPACITY,
+  defineIdealPartnerProfile,
   partnerDecider,
   type PartnerCommand,
   type PartnerEvent,
@@ -15,7 +16,7 @@ import {
 import { PartnerIdentityRepository, type IdentityKey } from './partner-identity.repository';
 import { partnerSummaryProjection, type PartnerSummaryRow } from './partner-summary.projection';
 import { partnersMigrations } from './partners.migrations';
-import { partnerStream } from './streams';
+import { IDEAL_PARTNER_PROFILE_STREAM, partnerStream } from './streams';
 
 /** Who sends a command, as the gateway or an internal caller states it. */
 export interface Actor {
@@ -290,6 +291,34 @@ export class PartnersApplication {
   async run(partnerId: string, command: PartnerCommand, actor: Actor): Promise<CommandResult> {
     await this.state(partnerId);
     return this.execute(partnerId, command, actor);
+  }
+
+  /** Defines (or redefines) the vendor's ideal partner profile; every partner's fit is recomputed from it. */
+  async defineIdealPartnerProfile(
+    input: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<{ profileId: string; version: number }> {
+    if (actor.role !== 'vendor_admin')
+      throw DomainError.permissionDenied('only a vendor admin defines the ideal partner profile');
+    const data = defineIdealPartnerProfile({
+      ...input,
+      profileId: (input.profileId as string) || randomUUID(),
+    });
+    const metadata = this.metadata(actor);
+    const result = await this.store.append(
+      IDEAL_PARTNER_PROFILE_STREAM,
+      [
+        {
+          id: randomUUID(),
+          type: 'IdealPartnerProfileDefined',
+          schemaVersion: 1,
+          data,
+          metadata: { causationId: null, ...metadata },
+        },
+      ],
+      'any',
+    );
+    return { profileId: data.profileId, version: result.nextExpectedVersion };
   }
 
   async getPartner(partnerId: string): Promise<PartnerSummaryRow> {

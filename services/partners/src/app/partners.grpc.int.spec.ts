@@ -344,6 +344,79 @@ function partnersGrpcSuite(
       assert.equal(pam.overCapacity, true);
       assert.deepEqual(pam.byStage, { contacted: 1, prospect: 1 });
     });
+
+    it('scores every partner against the ideal partner profile with an explanation, recomputed when the profile changes', async () => {
+      await assert.rejects(
+        call('defineIdealPartnerProfile', { actor: { id: 'user:pam-7', role: 'pam' }, name: 'x' }),
+        (e: ServiceError) => e.code === status.PERMISSION_DENIED,
+      );
+      await assert.rejects(
+        call('defineIdealPartnerProfile', {
+          actor: admin,
+          name: 'bad',
+          partnerTypes: ['wizard'],
+          weights: { partnerType: 300 },
+        }),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.INVALID_ARGUMENT);
+          const fields = fieldViolationsOf(e).map((v) => v.field);
+          assert.ok(
+            fields.includes('partnerTypes.0') && fields.includes('weights.partnerType'),
+            fields.join(','),
+          );
+          return true;
+        },
+      );
+      await call('defineIdealPartnerProfile', {
+        actor: admin,
+        name: 'Russian integrators',
+        partnerTypes: ['integrator'],
+        countries: ['RU'],
+        weights: { partnerType: 50, geography: 50 },
+      });
+      const scored = await eventually('the fit of the first partner', async () => {
+        const p = await call('getPartner', { actor: admin, partnerId: first });
+        return p.fitScore === 100 ? p : null;
+      });
+      const explanation = scored!.fitExplanation as Array<{
+        criterion: string;
+        weight: number;
+        matched: boolean;
+      }>;
+      assert.deepEqual(
+        explanation.filter((c) => c.weight > 0).map((c) => [c.criterion, c.weight, c.matched]),
+        [
+          ['partnerType', 50, true],
+          ['geography', 50, true],
+        ],
+      );
+      // A German reseller fits neither criterion.
+      const resellers = await call('listPartners', { actor: admin, type: 'reseller' });
+      assert.deepEqual(
+        (resellers.partners as Array<{ fitScore: number }>).map((p) => p.fitScore),
+        [0, 0],
+      );
+      const fitting = await call('listPartners', { actor: admin, minFit: 100 });
+      assert.ok((fitting.partners as Array<{ partnerId: string }>).some((p) => p.partnerId === first));
+      assert.ok((fitting.partners as Array<{ type: string }>).every((p) => p.type === 'integrator'));
+
+      // Redefined: resellers anywhere → the resellers now fit on type.
+      await call('defineIdealPartnerProfile', {
+        actor: admin,
+        name: 'Resellers',
+        partnerTypes: ['reseller'],
+        countries: [],
+        weights: { partnerType: 100 },
+      });
+      await eventually('the resellers to be rescored', async () => {
+        const r = await call('listPartners', { actor: admin, type: 'reseller' });
+        return (r.partners as Array<{ fitScore: number }>).every((p) => p.fitScore === 100);
+      });
+      await assert.rejects(
+        call('listPartners', { actor: admin, minFit: 101 }),
+        (e: ServiceError) => e.code === status.INVALID_ARGUMENT,
+      );
+    });
   });
 }
 

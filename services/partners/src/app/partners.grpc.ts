@@ -66,8 +66,8 @@ function toPartnerMessage(row: PartnerSummaryRow) {
     stageEnteredAt: new Date(row.stage_entered_at).toISOString(),
     tier: row.tier ?? '',
     pamId: row.pam_id ?? '',
-    fitScore: 0,
-    fitExplanation: [],
+    fitScore: row.fit_score ?? -1,
+    fitExplanation: row.fit_explanation ?? [],
     version: String(row.version),
   };
 }
@@ -253,6 +253,8 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
         pamId: str(r.pamId) || undefined,
         region: str(r.region) || undefined,
         type: str(r.type) || undefined,
+        minFit: r.minFit === undefined || r.minFit === null ? undefined : Number(r.minFit),
+        maxFit: r.maxFit === undefined || r.maxFit === null ? undefined : Number(r.maxFit),
         limit: r.limit ? Number(r.limit) : undefined,
         cursor: str(r.cursor) || undefined,
       });
@@ -281,6 +283,37 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
       return {
         partners: rows.map((p) => ({ partner: toPartnerMessage(p), daysWithoutProgress: p.daysInStage })),
       };
+    },
+    async defineIdealPartnerProfile(r: Req) {
+      const actor = actorOf(r);
+      const range = (v: unknown) => {
+        const x = v as { min?: number | null; max?: number | null } | undefined | null;
+        if (!x) return undefined;
+        return { ...(x.min != null && { min: Number(x.min) }), ...(x.max != null && { max: Number(x.max) }) };
+      };
+      const result = await app.defineIdealPartnerProfile(
+        {
+          profileId: str(r.profileId),
+          name: str(r.name),
+          partnerTypes: r.partnerTypes ?? [],
+          employeeCount: range(r.employeeCount),
+          salesReps: range(r.salesReps),
+          countries: r.countries ?? [],
+          regions: r.regions ?? [],
+          specializations: r.specializations ?? [],
+          clientSegments: r.clientSegments ?? [],
+          industries: r.industries ?? [],
+          weights: r.weights
+            ? Object.fromEntries(
+                Object.entries(r.weights as Record<string, unknown>).filter(
+                  ([, v]) => v !== null && v !== undefined,
+                ),
+              )
+            : undefined,
+        },
+        actor,
+      );
+      return { profileId: result.profileId, version: String(result.version) };
     },
     async getPamWorkload(r: Req) {
       actorOf(r);

@@ -74,4 +74,17 @@ CREATE TABLE partners_onboarding_steps (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'fit to the ideal partner profile',
+    sql: `
+ALTER TABLE partners_partner_summary ADD COLUMN fit_score integer, ADD COLUMN fit_explanation jsonb;
+CREATE INDEX partners_partner_summary_fit ON partners_partner_summary (fit_score);
+CREATE TABLE partners_ideal_profile (
+  id text PRIMARY KEY,
+  profile jsonb NOT NULL,
+  defined_at timestamptz NOT NULL
+);
+`,
+  },
 ];

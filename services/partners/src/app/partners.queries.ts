@@ -9,6 +9,9 @@ export interface ListPartnersFilter {
   pamId?: string;
   region?: string;
   type?: string;
+  /** Fit to the ideal partner profile, inclusive bounds 0..100. */
+  minFit?: number;
+  maxFit?: number;
   /** 1..200, default 50. */
   limit?: number;
   /** Opaque cursor from the previous page's nextCursor. */
@@ -97,6 +100,17 @@ export class PartnersQueries {
     add('pam_id', filter.pamId);
     add('region', filter.region);
     add('type', filter.type);
+    for (const [field, value, op] of [
+      ['minFit', filter.minFit, '>='],
+      ['maxFit', filter.maxFit, '<='],
+    ] as const) {
+      if (value === undefined) continue;
+      if (!Number.isInteger(value) || value < 0 || value > 100) {
+        throw DomainError.invalid([{ field, reason: 'must be an integer from 0 to 100' }]);
+      }
+      params.push(value);
+      where.push(`fit_score ${op} $${params.length}`);
+    }
     if (filter.cursor) {
       const [name, id] = decodeCursor(filter.cursor);
       params.push(name, id);

@@ -1,3 +1,6 @@
 import { streamId } from '@prm/contracts';
 
 export const partnerStream = (partnerId: string): string => streamId('partners', 'partner', partnerId);
+
+/** The vendor's ideal partner profile: one vendor-level stream; its last definition is current. */
+export const IDEAL_PARTNER_PROFILE_STREAM = streamId('partners', 'ideal-partner-profile', 'current');

@@ -6,3 +6,4 @@ export * from './onboarding';
 export * from './program';
 export * from './money';
 export * from './ideal-partner-profile';
+export * from './define-ideal-partner-profile';
