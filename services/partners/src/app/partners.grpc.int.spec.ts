@@ -417,6 +417,80 @@ function partnersGrpcSuite(
         (e: ServiceError) => e.code === status.INVALID_ARGUMENT,
       );
     });
+
+    it('changes tiers only when requirements are met, unless a vendor admin overrides with a reason', async () => {
+      clock = at(50);
+      await assert.rejects(
+        call('changeTier', { actor: admin, partnerId: first, tier: 'silver', effectiveFrom: '2026-02-20' }),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.FAILED_PRECONDITION);
+          assert.match(e.details, /certifiedPeople/);
+          return true;
+        },
+      );
+      await assert.rejects(
+        call('changeTier', {
+          actor: { id: 'user:pam-7', role: 'pam' },
+          partnerId: first,
+          tier: 'silver',
+          effectiveFrom: '2026-02-20',
+          overrideReason: 'strategic',
+        }),
+        (e: ServiceError) => e.code === status.PERMISSION_DENIED,
+      );
+      await call('changeTier', {
+        actor: admin,
+        partnerId: first,
+        tier: 'silver',
+        effectiveFrom: '2026-02-20',
+        overrideReason: 'strategic account',
+      });
+      const changed = (await store.readStream(partnerStream(first))).at(-1)!;
+      assert.equal(changed.type, 'PartnerTierChanged');
+      assert.equal((changed.data as { discountPercent: number }).discountPercent, 20);
+      assert.equal((changed.data as { reason?: string }).reason, 'strategic account');
+      await eventually(
+        'the tier projected',
+        async () => (await call('getPartner', { actor: admin, partnerId: first })).tier === 'silver',
+      );
+    });
+
+    it('refuses spending more MDF than the unspent allocation, naming what is left', async () => {
+      const allocationId = randomUUID();
+      await call('allocateMdf', {
+        actor: admin,
+        partnerId: first,
+        allocationId,
+        amount: { amount: '100000.00', currency: 'RUB' },
+        validFrom: '2026-01-01',
+        validUntil: '2026-12-31',
+      });
+      await call('spendMdf', {
+        actor: admin,
+        partnerId: first,
+        allocationId,
+        spendId: randomUUID(),
+        amount: { amount: '60000.00', currency: 'RUB' },
+        spentOn: '2026-03-01',
+        activity: 'webinar',
+      });
+      await assert.rejects(
+        call('spendMdf', {
+          actor: admin,
+          partnerId: first,
+          allocationId,
+          spendId: randomUUID(),
+          amount: { amount: '50000.00', currency: 'RUB' },
+          spentOn: '2026-03-02',
+          activity: 'trade show',
+        }),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.FAILED_PRECONDITION);
+          assert.match(e.details, /40000/);
+          return true;
+        },
+      );
+    });
   });
 }
 
