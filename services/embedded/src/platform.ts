@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { partnerSummaryProjection, PartnersApplication, startPartnersGrpc } from '@prm/partners';
+import {
+  CertificationExpiryScheduler,
+  partnerSummaryProjection,
+  PartnersApplication,
+  startPartnersGrpc,
+} from '@prm/partners';
 import { ProjectionRunner } from '@prm/projections';
 import { AppModule } from './app.module';
 import { ProblemJsonFilter } from './problem-json.filter';
@@ -31,6 +36,9 @@ export async function startPlatform(
     stops.push(() => partnerSummary.stop());
     const grpc = await startPartnersGrpc(partners, `${config.httpHost}:${config.grpcPort}`, log);
     stops.push(() => grpc.stop());
+    const certificationExpiry = new CertificationExpiryScheduler(partners, runtime.db, log);
+    certificationExpiry.start();
+    stops.push(() => certificationExpiry.stop());
 
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register(runtime),

@@ -4,3 +4,4 @@ export * from './partner-summary.projection';
 export * from './partners.migrations';
 export * from './streams';
 export * from './partners.queries';
+export * from './certification-expiry.scheduler';

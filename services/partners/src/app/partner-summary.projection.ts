@@ -219,6 +219,25 @@ export const partnerSummaryProjection: Projection = {
         await refreshFit(manager);
         return;
       }
+      case 'CertificationGranted': {
+        const d = event.data as DataOf<'CertificationGranted'>;
+        await manager.query(
+          `INSERT INTO partners_certifications (partner_id, certification_id, holder_id, certification_code, granted_on, expires_on)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (partner_id, certification_id) DO NOTHING`,
+          [d.partnerId, d.certificationId, d.holderId, d.certificationCode, d.grantedOn, d.expiresOn ?? null],
+        );
+        await rows.update({ partner_id: d.partnerId }, common);
+        return;
+      }
+      case 'CertificationExpired': {
+        const d = event.data as DataOf<'CertificationExpired'>;
+        await manager.query(
+          'UPDATE partners_certifications SET expired = true WHERE partner_id = $1 AND certification_id = $2',
+          [d.partnerId, d.certificationId],
+        );
+        await rows.update({ partner_id: d.partnerId }, common);
+        return;
+      }
       case 'PartnerTierChanged': {
         const d = event.data as DataOf<'PartnerTierChanged'>;
         await rows.update({ partner_id: d.partnerId }, { tier: d.tier, ...common });

@@ -10,6 +10,7 @@ import { InProcessEventBus } from '@prm/messaging';
 import { ProjectionRunner } from '@prm/projections';
 import { createTestDatabase, eventually, skipUnlessPostgres } from '@prm/testing';
 import { partnerSummaryProjection } from './partner-summary.projection';
+import { CertificationExpiryScheduler } from './certification-expiry.scheduler';
 import { PartnersApplication } from './partners.application';
 import { PROTO_ROOT, startPartnersGrpc } from './partners.grpc';
 import { partnerStream } from './streams';
@@ -49,6 +50,7 @@ function partnersGrpcSuite(
     let cleanup: () => Promise<void>;
     let store: SqlEventStore;
     let runner: ProjectionRunner;
+    let app: PartnersApplication;
     let server: RunningGrpcServer;
     let client: Client;
     const call = (method: string, request: object) =>
@@ -61,7 +63,7 @@ function partnersGrpcSuite(
     before(async () => {
       ({ db, cleanup } = await open());
       store = await SqlEventStore.create(db);
-      const app = await PartnersApplication.create(store, db, { pamCapacity: 1, now: () => clock });
+      app = await PartnersApplication.create(store, db, { pamCapacity: 1, now: () => clock });
       runner = new ProjectionRunner(db, new InProcessEventBus(store, db), partnerSummaryProjection);
       await runner.start();
       server = await startPartnersGrpc(app, '127.0.0.1:0');
@@ -489,6 +491,56 @@ function partnersGrpcSuite(
           assert.match(e.details, /40000/);
           return true;
         },
+      );
+    });
+
+    it('expires certifications past their date through the scheduler, with the injected clock, once', async () => {
+      const cert1 = randomUUID();
+      await call('grantCertification', {
+        actor: admin,
+        partnerId: first,
+        certificationId: cert1,
+        certificationCode: 'platform-admin',
+        certificationName: 'Platform administrator',
+        holderId: 'person-1',
+        grantedOn: '2026-01-10',
+        expiresOn: '2026-03-31',
+      });
+      await call('grantCertification', {
+        actor: admin,
+        partnerId: first,
+        certificationId: randomUUID(),
+        certificationCode: 'sales',
+        certificationName: 'Sales',
+        holderId: 'person-2',
+        grantedOn: '2026-01-10',
+        expiresOn: '',
+      });
+      await eventually(
+        'certificates projected',
+        async () =>
+          (await db.query('SELECT 1 FROM partners_certifications WHERE partner_id = $1', [first])).length ===
+          2,
+      );
+      const scheduler = new CertificationExpiryScheduler(app, db);
+      assert.deepEqual(await scheduler.runOnce('2026-03-31'), [], 'valid through its expiry day');
+      assert.deepEqual(await scheduler.runOnce('2026-04-01'), [first]);
+      const expired = (await store.readStream(partnerStream(first))).filter(
+        (e) => e.type === 'CertificationExpired',
+      );
+      assert.deepEqual(
+        expired.map((e) => (e.data as { certificationId: string }).certificationId),
+        [cert1],
+      );
+      await eventually(
+        'expiry projected',
+        async () => (await db.query('SELECT 1 FROM partners_certifications WHERE expired')).length === 1,
+      );
+      assert.deepEqual(await scheduler.runOnce('2026-04-02'), []);
+      assert.equal(
+        (await store.readStream(partnerStream(first))).filter((e) => e.type === 'CertificationExpired')
+          .length,
+        1,
       );
     });
   });

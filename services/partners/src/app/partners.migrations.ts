@@ -87,4 +87,21 @@ CREATE TABLE partners_ideal_profile (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'certifications',
+    sql: `
+CREATE TABLE partners_certifications (
+  partner_id uuid NOT NULL,
+  certification_id text NOT NULL,
+  holder_id text NOT NULL,
+  certification_code text NOT NULL,
+  granted_on date NOT NULL,
+  expires_on date,
+  expired boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (partner_id, certification_id)
+);
+CREATE INDEX partners_certifications_due ON partners_certifications (expires_on) WHERE NOT expired;
+`,
+  },
 ];

@@ -1,0 +1,63 @@
+import type { Database } from '@prm/database';
+import type { Actor, PartnersApplication } from './partners.application';
+
+const SCHEDULER: Actor = { id: 'system:certification-expiry', role: 'service' };
+
+/**
+ * Expires certifications whose expiry date has passed. `runOnce(today)` is the whole job (the
+ * clock is the caller's): it finds partners with a due certificate in the read model and sends
+ * each an ExpireCertifications command, which is idempotent, so a repeated or overlapping run
+ * changes nothing. `start` runs it on an interval with the application's clock.
+ */
+export class CertificationExpiryScheduler {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly app: PartnersApplication,
+    private readonly db: Database,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  /** today: YYYY-MM-DD. Returns the partners that had certificates expired. */
+  async runOnce(today: string): Promise<string[]> {
+    const due = await this.db.query<{ partner_id: string }>(
+      `SELECT DISTINCT partner_id FROM partners_certifications
+       WHERE NOT expired AND expires_on IS NOT NULL AND expires_on < $1::date ORDER BY partner_id`,
+      [today],
+    );
+    const expired: string[] = [];
+    for (const { partner_id } of due) {
+      try {
+        const result = await this.app.run(
+          partner_id,
+          { type: 'ExpireCertifications', data: { today } },
+          SCHEDULER,
+        );
+        if (result.events.length > 0) expired.push(partner_id);
+      } catch (error) {
+        // One partner's failure must not stop the others; the next run retries it.
+        this.log(`certification expiry: partner ${partner_id}: ${(error as Error).message}`);
+      }
+    }
+    return expired;
+  }
+
+  start(everyMs = 60 * 60 * 1000): void {
+    const tick = () => {
+      if (this.running) return;
+      const today = this.app.now().toISOString().slice(0, 10);
+      this.running = this.runOnce(today)
+        .catch((error: unknown) => this.log(`certification expiry failed: ${(error as Error).message}`))
+        .finally(() => (this.running = undefined));
+    };
+    this.timer = setInterval(tick, everyMs);
+    this.timer.unref();
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
