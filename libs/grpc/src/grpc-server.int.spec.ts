@@ -51,24 +51,25 @@ describe('gRPC shell (real @grpc/grpc-js client and server)', () => {
       log: (line) => logged.push(line),
       services: {
         'prm.test.v1.EchoService': {
-          async say(request: { text: string; mode: string }) {
-            if (request.mode === 'invalid')
-              throw DomainError.invalid([{ field: 'text', reason: 'must not be empty' }]);
-            if (request.mode === 'precondition')
-              throw DomainError.precondition(
-                'cannot move from prospect to enabled; allowed next: contacted',
-                {
-                  allowedNext: ['contacted'],
-                },
-              );
-            if (request.mode === 'conflict')
-              throw new ConcurrencyRetriesExhaustedError('partners.partner-1', 3);
-            if (request.mode === 'bug') throw new Error('secret internal detail');
-            return { text: `echo: ${request.text}` };
+          say(request: { text: string; mode: string }) {
+            // Not async: a synchronous throw must be mapped like a rejection.
+            if (request.mode === 'sync') throw DomainError.notFound('no such echo');
+            return sayAsync(request);
           },
         },
       },
     });
+    async function sayAsync(request: { text: string; mode: string }) {
+      if (request.mode === 'invalid')
+        throw DomainError.invalid([{ field: 'text', reason: 'must not be empty' }]);
+      if (request.mode === 'precondition')
+        throw DomainError.precondition('cannot move from prospect to enabled; allowed next: contacted', {
+          allowedNext: ['contacted'],
+        });
+      if (request.mode === 'conflict') throw new ConcurrencyRetriesExhaustedError('partners.partner-1', 3);
+      if (request.mode === 'bug') throw new Error('secret internal detail');
+      return { text: `echo: ${request.text}` };
+    }
     const pkg = loadPackageDefinition(
       loadSync('prm/test/v1/echo.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir] }),
     ) as any; // eslint-disable-line @typescript-eslint/no-explicit-any

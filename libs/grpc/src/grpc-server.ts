@@ -68,10 +68,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
       const handler = handlers[method] ?? handlers[method.charAt(0).toLowerCase() + method.slice(1)];
       if (!handler) throw new Error(`gRPC service ${name}: no handler for ${method}`);
       const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
-        handler(call.request as never).then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(toGrpcError(error, log)),
-        );
+        // A handler that throws synchronously is mapped like one that rejects.
+        Promise.resolve()
+          .then(() => handler(call.request as never))
+          .then(
+            (response) => callback(null, response),
+            (error: unknown) => callback(toGrpcError(error, log)),
+          );
       };
       implementation[method] = unary;
     }

@@ -23,6 +23,8 @@ export interface Actor {
   id: string;
   role: 'vendor_admin' | 'pam' | 'partner_user' | 'service';
   correlationId?: string;
+  /** For a partner user: the partner it belongs to (it may touch nothing else). */
+  partnerId?: string;
 }
 
 export interface CommandResult {

@@ -543,6 +543,55 @@ function partnersGrpcSuite(
         1,
       );
     });
+
+    it('lets a partner user see and touch only its own partner, on every method', async () => {
+      const other = (await call('listPartners', { actor: admin, type: 'reseller' })).partners as Array<{
+        partnerId: string;
+      }>;
+      const otherId = other[0]!.partnerId;
+      const me = { id: 'partner-user:1', role: 'partner_user', partnerId: first };
+      const methods = Object.keys(
+        (client as unknown as { constructor: { service: Record<string, { originalName: string }> } })
+          .constructor.service,
+      ).map((m) => m.charAt(0).toLowerCase() + m.slice(1));
+      assert.ok(methods.length >= 19, methods.join(','));
+      const ownAllowed = new Set([
+        'getPartner',
+        'getJourneyTimeline',
+        'updatePartnerProfile',
+        'completeOnboardingStep',
+        'recordTraining',
+        'spendMdf',
+      ]);
+      for (const method of methods) {
+        // Another partner's id: refused for every method, before anything is read.
+        await assert.rejects(call(method, { actor: me, partnerId: otherId }), (e: ServiceError) => {
+          assert.equal(e.code, status.PERMISSION_DENIED, `${method} with another partner's id: ${e.details}`);
+          return true;
+        });
+        if (!ownAllowed.has(method)) {
+          await assert.rejects(call(method, { actor: me, partnerId: first }), (e: ServiceError) => {
+            assert.equal(e.code, status.PERMISSION_DENIED, `${method} is vendor-only: ${e.details}`);
+            return true;
+          });
+        }
+      }
+      const own = await call('getPartner', { actor: me, partnerId: first });
+      assert.equal(own.partnerId, first);
+      const timeline = await call('getJourneyTimeline', { actor: me, partnerId: first });
+      assert.equal(timeline.partnerId, first);
+      await assert.rejects(
+        call('getPartner', { actor: { id: 'partner-user:2', role: 'partner_user' }, partnerId: first }),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.INVALID_ARGUMENT);
+          assert.deepEqual(
+            fieldViolationsOf(e).map((v) => v.field),
+            ['actor.partnerId'],
+          );
+          return true;
+        },
+      );
+    });
   });
 }
 

@@ -13,6 +13,7 @@ interface ActorMessage {
   id?: string;
   role?: string;
   correlationId?: string;
+  partnerId?: string;
 }
 interface MoneyMessage {
   amount?: string;
@@ -29,7 +30,40 @@ function actorOf(request: Req): Actor {
   if (!ROLES.includes(a.role as Actor['role'])) {
     throw DomainError.invalid([{ field: 'actor.role', reason: `must be one of ${ROLES.join(', ')}` }]);
   }
-  return { id: a.id, role: a.role as Actor['role'], correlationId: a.correlationId || undefined };
+  if (a.role === 'partner_user' && !a.partnerId) {
+    throw DomainError.invalid([{ field: 'actor.partnerId', reason: 'is required for a partner user' }]);
+  }
+  return {
+    id: a.id,
+    role: a.role as Actor['role'],
+    correlationId: a.correlationId || undefined,
+    partnerId: a.partnerId || undefined,
+  };
+}
+
+/** What a partner user may call, always on its own partner only; everything else is the vendor's. */
+const PARTNER_USER_METHODS = new Set([
+  'getPartner',
+  'getJourneyTimeline',
+  'updatePartnerProfile',
+  'completeOnboardingStep',
+  'recordTraining',
+  'spendMdf',
+]);
+
+/**
+ * Partners see only their own data: a partner user is refused any vendor-side method and any
+ * partner id but its own, whatever it puts in the request, before anything is read.
+ */
+export function authorize(method: string, request: Req): void {
+  const actor = actorOf(request);
+  if (actor.role !== 'partner_user') return;
+  if (!PARTNER_USER_METHODS.has(method)) {
+    throw DomainError.permissionDenied(`a partner user may not call ${method}`);
+  }
+  if (request.partnerId !== actor.partnerId) {
+    throw DomainError.permissionDenied('a partner user may act only on its own partner');
+  }
 }
 
 function partnerIdOf(request: Req): string {
@@ -322,6 +356,18 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
   };
 }
 
+function withAuthorization<H extends Record<string, (r: Req) => Promise<unknown>>>(handlers: H): H {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([method, handler]) => [
+      method,
+      async (r: Req) => {
+        authorize(method, r);
+        return handler(r);
+      },
+    ]),
+  ) as H;
+}
+
 export function startPartnersGrpc(
   app: PartnersApplication,
   address: string,
@@ -331,7 +377,9 @@ export function startPartnersGrpc(
     address,
     protoFiles: ['prm/partners/v1/partners.proto'],
     includeDirs: [PROTO_ROOT],
-    services: { [PARTNERS_SERVICE]: partnersGrpcHandlers(app, new PartnersQueries(app.db)) as never },
+    services: {
+      [PARTNERS_SERVICE]: withAuthorization(partnersGrpcHandlers(app, new PartnersQueries(app.db))) as never,
+    },
     log,
   });
 }
