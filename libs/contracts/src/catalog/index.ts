@@ -148,6 +148,14 @@ const definitions = [
     data: partners.OnboardingChecklistAssignedData,
   }),
   defineEvent({
+    type: 'PartnerProgramDefined',
+    context: 'partners',
+    schemaVersion: 1,
+    description:
+      'A partner program was defined or redefined: its tiers (discount, requirements) and onboarding checklist.',
+    data: partners.PartnerProgramDefinedData,
+  }),
+  defineEvent({
     type: 'PamOverCapacity',
     context: 'partners',
     schemaVersion: 1,

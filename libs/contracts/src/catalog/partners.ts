@@ -226,6 +226,37 @@ export const OnboardingChecklistAssignedData = z.object({
     .describe('The onboarding checklist the partner goes through, in order (from its program).'),
 });
 
+const checklistStep = z.object({
+  step: Slug.describe('Checklist step key, e.g. "contract", "demo_access".'),
+  name: z.string().min(1).max(200).describe('Human name of the step.'),
+  required: z.boolean().describe('Whether the step must be completed before the partner is enabled.'),
+});
+
+export const PartnerProgramDefinedData = z.object({
+  program: Slug.describe('The program key, e.g. "default", "enterprise".'),
+  name: z.string().min(1).max(200).describe('Human name of the program.'),
+  tiers: z
+    .array(
+      z.object({
+        tier: PartnerTier,
+        discountPercent: Percent.describe('Discount (the partner’s margin) in this tier, 0..100.'),
+        requirements: z
+          .object({
+            certifiedPeople: Count.optional().describe('Certified people the partner needs at least.'),
+            trailing12MonthRevenue: Money.optional().describe(
+              'Revenue over the last 12 months the partner needs at least.',
+            ),
+          })
+          .describe('What a partner must meet to hold the tier; empty means nothing.'),
+      }),
+    )
+    .min(1)
+    .describe('The program’s tiers, lowest first.'),
+  onboardingChecklist: z
+    .array(checklistStep)
+    .describe('Onboarding steps of partners in this program, in order.'),
+});
+
 export const PamOverCapacityData = z.object({
   partnerId,
   pamId: UserRef.describe('The partner account manager who now runs more partners than the capacity.'),

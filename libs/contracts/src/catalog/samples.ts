@@ -135,6 +135,25 @@ export const sampleEventData: { readonly [T in EventType]: DataOf<T> } = {
       { step: 'distributor_registration', name: 'Registered with a distributor', required: false },
     ],
   },
+  PartnerProgramDefined: {
+    program: 'enterprise',
+    name: 'Enterprise partners',
+    tiers: [
+      { tier: 'registered', discountPercent: 5, requirements: {} },
+      {
+        tier: 'gold',
+        discountPercent: 35,
+        requirements: {
+          certifiedPeople: 3,
+          trailing12MonthRevenue: { amount: '20000000.00', currency: 'RUB' },
+        },
+      },
+    ],
+    onboardingChecklist: [
+      { step: 'contract', name: 'Contract signed', required: true },
+      { step: 'nda', name: 'NDA signed', required: true },
+    ],
+  },
   PamOverCapacity: {
     partnerId: SAMPLE_IDS.partner,
     pamId: 'user:pam-anna',

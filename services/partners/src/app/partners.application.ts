@@ -4,19 +4,23 @@ import { DomainError } from '@prm/domain';
 import { handleCommand, type CommandMetadata, type EventStore } from '@prm/event-store';
 import {
   DEFAULT_PAM_CAPACITY,
+  checklistOf,
+  DEFAULT_PROGRAM_DEFINITION,
   defineIdealPartnerProfile,
+  defineProgram,
+  programOf,
+  type ProgramDefinition,
   partnerDecider,
   type PartnerCommand,
   type PartnerEvent,
   type PartnerState,
-  type Program,
   type RegisterPartner,
   type UpdatePartnerProfile,
 } from '../domain';
 import { PartnerIdentityRepository, type IdentityKey } from './partner-identity.repository';
 import { partnerSummaryProjection, type PartnerSummaryRow } from './partner-summary.projection';
 import { partnersMigrations } from './partners.migrations';
-import { IDEAL_PARTNER_PROFILE_STREAM, partnerStream } from './streams';
+import { IDEAL_PARTNER_PROFILE_STREAM, partnerStream, programStream } from './streams';
 
 /** Who sends a command, as the gateway or an internal caller states it. */
 export interface Actor {
@@ -37,33 +41,7 @@ export interface PartnersApplicationOptions {
   /** The clock; injected so schedulers and tests control time. */
   now?: () => Date;
   pamCapacity?: number;
-  program?: Program;
 }
-
-/** The default partner program: tiers as data (discount = the partner's margin). */
-export const DEFAULT_PROGRAM: Program = {
-  name: 'default',
-  tiers: [
-    { tier: 'registered', discountPercent: 10, requirements: {} },
-    { tier: 'silver', discountPercent: 20, requirements: { certifiedPeople: 2 } },
-    {
-      tier: 'gold',
-      discountPercent: 30,
-      requirements: {
-        certifiedPeople: 5,
-        trailing12MonthRevenue: { amount: '10000000.00', currency: 'RUB' },
-      },
-    },
-    {
-      tier: 'platinum',
-      discountPercent: 40,
-      requirements: {
-        certifiedPeople: 10,
-        trailing12MonthRevenue: { amount: '50000000.00', currency: 'RUB' },
-      },
-    },
-  ],
-};
 
 const ROLE_FOR_OVERRIDE = 'vendor_admin';
 
@@ -143,15 +121,54 @@ export class PartnersApplication {
     }
   }
 
+  /** Defines (or redefines) a partner program: tiers as data and the onboarding checklist. */
+  async defineProgram(
+    input: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<{ program: string; version: number }> {
+    if (actor.role !== 'vendor_admin')
+      throw DomainError.permissionDenied('only a vendor admin defines partner programs');
+    const data = defineProgram(input);
+    const result = await this.store.append(
+      programStream(data.program),
+      [
+        {
+          id: randomUUID(),
+          type: 'PartnerProgramDefined',
+          schemaVersion: 1,
+          data,
+          metadata: { causationId: null, ...this.metadata(actor) },
+        },
+      ],
+      'any',
+    );
+    return { program: data.program, version: result.nextExpectedVersion };
+  }
+
+  /** The program's latest definition; "default" is built in until it is redefined. */
+  async program(name: string): Promise<ProgramDefinition> {
+    const key = name || 'default';
+    const history = await this.store.readStream(programStream(key));
+    const last = history[history.length - 1];
+    if (last) return last.data as ProgramDefinition;
+    if (key === 'default') return DEFAULT_PROGRAM_DEFINITION;
+    throw DomainError.invalid([{ field: 'program', reason: `unknown program "${key}"; define it first` }]);
+  }
+
   async registerPartner(
-    input: Omit<RegisterPartner['data'], 'at' | 'partnerId'> & { partnerId?: string },
+    input: Omit<RegisterPartner['data'], 'at' | 'partnerId' | 'checklist'> & {
+      partnerId?: string;
+      program?: string;
+    },
     actor: Actor,
   ): Promise<CommandResult> {
     const partnerId = input.partnerId || randomUUID();
     this.requireUuid('partnerId', partnerId);
+    const { program: programName, ...profile } = input;
+    const checklist = checklistOf(await this.program(programName ?? 'default'));
     const command: RegisterPartner = {
       type: 'RegisterPartner',
-      data: { ...input, partnerId, at: this.now().toISOString() },
+      data: { ...profile, partnerId, checklist, at: this.now().toISOString() },
     };
     // Decide once on an empty state first: bad input is refused before any claim is taken.
     const events = partnerDecider.decide(command, partnerDecider.initialState());
@@ -230,7 +247,7 @@ export class PartnersApplication {
 
   async changeTier(
     partnerId: string,
-    input: { tier: string; effectiveFrom: string; overrideReason?: string },
+    input: { program?: string; tier: string; effectiveFrom: string; overrideReason?: string },
     actor: Actor,
   ): Promise<CommandResult> {
     const state = await this.state(partnerId);
@@ -250,7 +267,7 @@ export class PartnersApplication {
       {
         type: 'ChangeTier',
         data: {
-          program: this.options.program ?? DEFAULT_PROGRAM,
+          program: programOf(await this.program(input.program ?? 'default')),
           tier: input.tier,
           effectiveFrom: input.effectiveFrom,
           // Revenue arrives with the deals service's events; until then it is zero.

@@ -592,6 +592,95 @@ function partnersGrpcSuite(
         },
       );
     });
+
+    it('defines programs as data: their checklist applies to partners registered in them, their tiers to tier changes', async () => {
+      await assert.rejects(
+        call('defineProgram', {
+          actor: admin,
+          program: 'enterprise',
+          name: 'Enterprise',
+          tiers: [{ tier: 'diamond', discountPercent: 150 }],
+        }),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.INVALID_ARGUMENT);
+          const fields = fieldViolationsOf(e).map((v) => v.field);
+          assert.ok(
+            fields.includes('tiers.0.tier') && fields.includes('tiers.0.discountPercent'),
+            fields.join(','),
+          );
+          return true;
+        },
+      );
+      await call('defineProgram', {
+        actor: admin,
+        program: 'enterprise',
+        name: 'Enterprise partners',
+        tiers: [
+          { tier: 'registered', discountPercent: 5, requirements: {} },
+          { tier: 'gold', discountPercent: 35, requirements: { certifiedPeople: 1 } },
+        ],
+        onboardingChecklist: [
+          { step: 'contract', name: 'Contract signed', required: true },
+          { step: 'nda', name: 'NDA signed', required: true },
+        ],
+      });
+      await assert.rejects(
+        call(
+          'registerPartner',
+          registration({
+            program: 'nonexistent',
+            taxId: 'DE300000001',
+            country: 'DE',
+            website: 'x1.example',
+          }),
+        ),
+        (e: ServiceError) =>
+          e.code === status.INVALID_ARGUMENT && fieldViolationsOf(e)[0]!.field === 'program',
+      );
+      const id = (
+        await call(
+          'registerPartner',
+          registration({
+            program: 'enterprise',
+            legalName: 'Enterprise One',
+            taxId: 'DE300000002',
+            country: 'DE',
+            website: 'e1.example',
+          }),
+        )
+      ).partnerId as string;
+      await call('advanceJourney', { actor: admin, partnerId: id, stage: 'contacted' });
+      await call('advanceJourney', { actor: admin, partnerId: id, stage: 'agreement_signed' });
+      await call('completeOnboardingStep', { actor: admin, partnerId: id, step: 'nda' });
+      await assert.rejects(
+        call('completeOnboardingStep', { actor: admin, partnerId: id, step: 'questionnaire' }),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.INVALID_ARGUMENT);
+          assert.match(e.details, /contract/);
+          return true;
+        },
+      );
+      await call('grantCertification', {
+        actor: admin,
+        partnerId: id,
+        certificationId: randomUUID(),
+        certificationCode: 'admin',
+        certificationName: 'Admin',
+        holderId: 'person-9',
+        grantedOn: '2026-01-05',
+        expiresOn: '',
+      });
+      await call('changeTier', {
+        actor: admin,
+        partnerId: id,
+        program: 'enterprise',
+        tier: 'gold',
+        effectiveFrom: '2026-02-01',
+      });
+      const changed = (await store.readStream(partnerStream(id))).at(-1)!;
+      assert.equal(changed.type, 'PartnerTierChanged');
+      assert.equal((changed.data as { discountPercent: number }).discountPercent, 35);
+    });
   });
 }
 

@@ -114,6 +114,7 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
         await app.registerPartner(
           {
             partnerId: str(r.partnerId) || undefined,
+            program: str(r.program) || undefined,
             legalName: str(r.legalName),
             country: str(r.country),
             region: str(r.region) || undefined,
@@ -163,6 +164,7 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
         await app.changeTier(
           partnerIdOf(r),
           {
+            program: str(r.program) || undefined,
             tier: str(r.tier),
             effectiveFrom: str(r.effectiveFrom),
             overrideReason: str(r.overrideReason) || undefined,
@@ -348,6 +350,32 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
         actor,
       );
       return { profileId: result.profileId, version: String(result.version) };
+    },
+    async defineProgram(r: Req) {
+      const tiers = ((r.tiers as Array<Record<string, unknown>>) ?? []).map((t) => {
+        const req = (t.requirements ?? {}) as {
+          certifiedPeople?: number | null;
+          trailing12MonthRevenue?: MoneyMessage | null;
+        };
+        return {
+          tier: str(t.tier),
+          discountPercent: Number(t.discountPercent),
+          requirements: {
+            ...(req.certifiedPeople != null && { certifiedPeople: Number(req.certifiedPeople) }),
+            ...(req.trailing12MonthRevenue && { trailing12MonthRevenue: money(req.trailing12MonthRevenue) }),
+          },
+        };
+      });
+      const result = await app.defineProgram(
+        {
+          program: str(r.program),
+          name: str(r.name),
+          tiers,
+          onboardingChecklist: r.onboardingChecklist ?? [],
+        },
+        actorOf(r),
+      );
+      return { program: result.program, version: String(result.version) };
     },
     async getPamWorkload(r: Req) {
       actorOf(r);

@@ -7,3 +7,4 @@ export * from './program';
 export * from './money';
 export * from './ideal-partner-profile';
 export * from './define-ideal-partner-profile';
+export * from './define-program';

@@ -1,0 +1,64 @@
+import { PartnerProgramDefinedData, type DataOf } from '@prm/contracts';
+import { Violations } from '@prm/domain';
+import { DEFAULT_ONBOARDING_CHECKLIST, type OnboardingStepDefinition } from './onboarding';
+import type { Program } from './program';
+
+export type ProgramDefinition = DataOf<'PartnerProgramDefined'>;
+
+/** Validates a partner program (every bad field named at once) and returns its event payload. */
+export function defineProgram(input: unknown): ProgramDefinition {
+  const parsed = PartnerProgramDefinedData.safeParse(input);
+  const v = new Violations();
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) v.add(issue.path.join('.') || '(program)', issue.message);
+    v.throwIfAny();
+  }
+  const program = parsed.data!;
+  const seenTiers = new Set<string>();
+  program.tiers.forEach((t, i) => {
+    if (seenTiers.has(t.tier)) v.add(`tiers.${i}.tier`, `${t.tier} appears twice`);
+    seenTiers.add(t.tier);
+  });
+  const seenSteps = new Set<string>();
+  program.onboardingChecklist.forEach((s, i) => {
+    if (seenSteps.has(s.step)) v.add(`onboardingChecklist.${i}.step`, `${s.step} appears twice`);
+    seenSteps.add(s.step);
+  });
+  v.throwIfAny();
+  return program;
+}
+
+/** The built-in program, used when a partner names none (or "default" was never redefined). */
+export const DEFAULT_PROGRAM_DEFINITION: ProgramDefinition = {
+  program: 'default',
+  name: 'Partner program',
+  tiers: [
+    { tier: 'registered', discountPercent: 10, requirements: {} },
+    { tier: 'silver', discountPercent: 20, requirements: { certifiedPeople: 2 } },
+    {
+      tier: 'gold',
+      discountPercent: 30,
+      requirements: {
+        certifiedPeople: 5,
+        trailing12MonthRevenue: { amount: '10000000.00', currency: 'RUB' },
+      },
+    },
+    {
+      tier: 'platinum',
+      discountPercent: 40,
+      requirements: {
+        certifiedPeople: 10,
+        trailing12MonthRevenue: { amount: '50000000.00', currency: 'RUB' },
+      },
+    },
+  ],
+  onboardingChecklist: [...DEFAULT_ONBOARDING_CHECKLIST],
+};
+
+export function programOf(definition: ProgramDefinition): Program {
+  return { name: definition.program, tiers: definition.tiers };
+}
+
+export function checklistOf(definition: ProgramDefinition): readonly OnboardingStepDefinition[] {
+  return definition.onboardingChecklist;
+}
