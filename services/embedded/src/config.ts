@@ -12,17 +12,29 @@ export interface PlatformConfig {
   grpcPort: number;
   kafka?: KafkaSettings;
   seedDemoData: boolean;
+  /** Partners a PAM runs well; above it assignments raise PamOverCapacity. */
+  pamCapacity: number;
 }
 
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** An integer variable in [min, max], or the fallback when unset; refused with its name otherwise. */
+function integer(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  what: string,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new ConfigurationError(name, `"${raw}" is not a TCP port (0–65535)`);
-  }
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigurationError(name, `"${raw}" is not ${what}`);
   return value;
 }
+
+const port = (env: NodeJS.ProcessEnv, name: string, fallback: number) =>
+  integer(env, name, fallback, 0, 65535, 'a TCP port (0–65535)');
 
 /** Reads and checks the environment once at start; a bad variable stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
@@ -37,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     grpcPort: port(env, 'GRPC_PORT', 50051),
     kafka: kafkaSettingsFromEnv('prm-platform', env),
     seedDemoData: seed === 'true' || seed === '1',
+    pamCapacity: integer(env, 'PRM_PAM_CAPACITY', 10, 1, 10_000, 'a positive integer'),
   };
 }

@@ -116,6 +116,7 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
       ['DATABASE_URL', 'not a url'],
       ['KAFKA_BROKERS', 'localhost'],
       ['PRM_SEED_DEMO', 'maybe'],
+      ['PRM_PAM_CAPACITY', '0'],
     ] as const) {
       const run = spawnSync(process.execPath, [mainJs], {
         env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', [name]: value },

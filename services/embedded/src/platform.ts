@@ -30,7 +30,9 @@ export async function startPlatform(
   const runtime = await PlatformRuntime.start(config, log);
   const stops: Array<() => Promise<void>> = [];
   try {
-    const partners = await PartnersApplication.create(runtime.store, runtime.db);
+    const partners = await PartnersApplication.create(runtime.store, runtime.db, {
+      pamCapacity: config.pamCapacity,
+    });
     const partnerSummary = new ProjectionRunner(runtime.db, runtime.bus, partnerSummaryProjection, { log });
     await partnerSummary.start();
     stops.push(() => partnerSummary.stop());
