@@ -46,18 +46,20 @@ export function canMove(from: JourneyStage, to: JourneyStage): boolean {
   return JOURNEY_TRANSITIONS[from].includes(to);
 }
 
+/** The main path, first contact to active; dormant and churned are off it. */
+export const JOURNEY_MAIN_PATH: readonly JourneyStage[] = [
+  'prospect',
+  'contacted',
+  'agreement_signed',
+  'onboarding',
+  'enabled',
+  'first_deal_registered',
+  'first_deal_won',
+  'active',
+];
+
 /** Position on the main path (dormant and churned have none), to tell "already past it". */
 export function pathIndex(stage: JourneyStage): number {
-  const path: readonly JourneyStage[] = [
-    'prospect',
-    'contacted',
-    'agreement_signed',
-    'onboarding',
-    'enabled',
-    'first_deal_registered',
-    'first_deal_won',
-    'active',
-  ];
-  const index = path.indexOf(stage);
-  return stage === 'dormant' ? path.indexOf('active') : index;
+  const index = JOURNEY_MAIN_PATH.indexOf(stage);
+  return stage === 'dormant' ? JOURNEY_MAIN_PATH.indexOf('active') : index;
 }

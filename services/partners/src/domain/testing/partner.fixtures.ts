@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { SAMPLE_IDS, type CatalogEvent, type JourneyStage } from '@prm/contracts';
 import { DomainError, type DomainErrorCode } from '@prm/domain';
 import { spec } from '@prm/testing';
+import { JOURNEY_MAIN_PATH } from '../journey';
 import { DEFAULT_ONBOARDING_CHECKLIST } from '../onboarding';
 import type { PartnerCommand, RegisterPartner } from '../partner.commands';
 import { partnerDecider } from '../partner.decider';
@@ -102,16 +103,7 @@ export const registeredPartner: readonly PartnerEvent[] = [
   stageReached('prospect', null, AT),
 ];
 
-const PATH: readonly JourneyStage[] = [
-  'prospect',
-  'contacted',
-  'agreement_signed',
-  'onboarding',
-  'enabled',
-  'first_deal_registered',
-  'first_deal_won',
-  'active',
-];
+const PATH = JOURNEY_MAIN_PATH;
 
 /** The events of a partner walked along the main path up to `stage` (required steps done before enabled). */
 export function partnerAt(stage: JourneyStage): PartnerEvent[] {
