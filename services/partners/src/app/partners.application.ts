@@ -8,6 +8,7 @@ import {
   DEFAULT_PROGRAM_DEFINITION,
   defineIdealPartnerProfile,
   defineProgram,
+  isNotRegistered,
   programOf,
   type ProgramDefinition,
   partnerDecider,
@@ -92,13 +93,22 @@ export class PartnersApplication {
     command: PartnerCommand,
     actor: Actor,
   ): Promise<CommandResult & { state: PartnerState }> {
-    const result = await handleCommand(
-      this.store,
-      partnerStream(partnerId),
-      partnerDecider,
-      command,
-      this.metadata(actor),
-    );
+    let result;
+    try {
+      result = await handleCommand(
+        this.store,
+        partnerStream(partnerId),
+        partnerDecider,
+        command,
+        this.metadata(actor),
+      );
+    } catch (error) {
+      // The decider refuses any command but registration on an empty stream; name the partner.
+      if (isNotRegistered(error)) {
+        throw DomainError.notFound(`partner ${partnerId} does not exist`, { partnerId });
+      }
+      throw error;
+    }
     if (result.nextExpectedVersion === null)
       throw DomainError.notFound(`partner ${partnerId} does not exist`, { partnerId });
     return { partnerId, version: result.nextExpectedVersion, events: result.events, state: result.state };
@@ -228,7 +238,6 @@ export class PartnersApplication {
   }
 
   async advanceJourney(partnerId: string, stage: string, actor: Actor): Promise<CommandResult> {
-    await this.state(partnerId);
     return this.execute(
       partnerId,
       { type: 'AdvanceJourney', data: { stage, at: this.now().toISOString() } },
@@ -237,7 +246,6 @@ export class PartnersApplication {
   }
 
   async completeOnboardingStep(partnerId: string, step: string, actor: Actor): Promise<CommandResult> {
-    await this.state(partnerId);
     return this.execute(
       partnerId,
       { type: 'CompleteOnboardingStep', data: { step, completedBy: actor.id, at: this.now().toISOString() } },
@@ -287,7 +295,6 @@ export class PartnersApplication {
     pamId: string,
     actor: Actor,
   ): Promise<CommandResult & { overCapacity: boolean; pamPartnerCount: number; capacity: number }> {
-    await this.state(partnerId);
     const capacity = this.pamCapacity;
     const rows = await this.db.query<{ n: string }>(
       'SELECT count(*)::text AS n FROM partners_partner_summary WHERE pam_id = $1 AND partner_id <> $2',
@@ -308,7 +315,6 @@ export class PartnersApplication {
   }
 
   async run(partnerId: string, command: PartnerCommand, actor: Actor): Promise<CommandResult> {
-    await this.state(partnerId);
     return this.execute(partnerId, command, actor);
   }
 

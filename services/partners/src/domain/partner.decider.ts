@@ -91,7 +91,14 @@ function checkDate(value: unknown, field: string, v: Violations): value is strin
 // ---------------------------------------------------------------- refusals
 
 function notRegistered(): DomainError {
-  return DomainError.notFound('partner is not registered');
+  return DomainError.notFound('partner is not registered', { reason: 'NOT_REGISTERED' });
+}
+
+/** The refusal of a command on a partner stream that holds no registration. */
+export function isNotRegistered(error: unknown): boolean {
+  return (
+    error instanceof DomainError && error.code === 'NOT_FOUND' && error.details.reason === 'NOT_REGISTERED'
+  );
 }
 
 function refuseChurned(state: RegisteredPartner, command: PartnerCommand['type']): DomainError {
