@@ -131,28 +131,43 @@ export class PartnersApplication {
     }
   }
 
+  /** Vendor-level definitions are for vendor admins; checked before the input is. */
+  private requireVendorAdmin(actor: Actor, what: string): void {
+    if (actor.role !== 'vendor_admin')
+      throw DomainError.permissionDenied(`only a vendor admin defines ${what}`);
+  }
+
+  /** A vendor-level definition: the last one in its stream is current, so any expected version will do. */
+  private async appendDefinition(
+    stream: string,
+    type: 'PartnerProgramDefined' | 'IdealPartnerProfileDefined',
+    data: unknown,
+    actor: Actor,
+  ): Promise<number> {
+    const event = {
+      id: randomUUID(),
+      type,
+      schemaVersion: 1,
+      data,
+      metadata: { causationId: null, ...this.metadata(actor) },
+    };
+    return (await this.store.append(stream, [event], 'any')).nextExpectedVersion;
+  }
+
   /** Defines (or redefines) a partner program: tiers as data and the onboarding checklist. */
   async defineProgram(
     input: Record<string, unknown>,
     actor: Actor,
   ): Promise<{ program: string; version: number }> {
-    if (actor.role !== 'vendor_admin')
-      throw DomainError.permissionDenied('only a vendor admin defines partner programs');
+    this.requireVendorAdmin(actor, 'partner programs');
     const data = defineProgram(input);
-    const result = await this.store.append(
+    const version = await this.appendDefinition(
       programStream(data.program),
-      [
-        {
-          id: randomUUID(),
-          type: 'PartnerProgramDefined',
-          schemaVersion: 1,
-          data,
-          metadata: { causationId: null, ...this.metadata(actor) },
-        },
-      ],
-      'any',
+      'PartnerProgramDefined',
+      data,
+      actor,
     );
-    return { program: data.program, version: result.nextExpectedVersion };
+    return { program: data.program, version };
   }
 
   /** The program's latest definition; "default" is built in until it is redefined. */
@@ -323,27 +338,18 @@ export class PartnersApplication {
     input: Record<string, unknown>,
     actor: Actor,
   ): Promise<{ profileId: string; version: number }> {
-    if (actor.role !== 'vendor_admin')
-      throw DomainError.permissionDenied('only a vendor admin defines the ideal partner profile');
+    this.requireVendorAdmin(actor, 'the ideal partner profile');
     const data = defineIdealPartnerProfile({
       ...input,
       profileId: (input.profileId as string) || randomUUID(),
     });
-    const metadata = this.metadata(actor);
-    const result = await this.store.append(
+    const version = await this.appendDefinition(
       IDEAL_PARTNER_PROFILE_STREAM,
-      [
-        {
-          id: randomUUID(),
-          type: 'IdealPartnerProfileDefined',
-          schemaVersion: 1,
-          data,
-          metadata: { causationId: null, ...metadata },
-        },
-      ],
-      'any',
+      'IdealPartnerProfileDefined',
+      data,
+      actor,
     );
-    return { profileId: data.profileId, version: result.nextExpectedVersion };
+    return { profileId: data.profileId, version };
   }
 
   async getPartner(partnerId: string): Promise<PartnerSummaryRow> {

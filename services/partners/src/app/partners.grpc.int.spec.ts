@@ -363,7 +363,7 @@ function partnersGrpcSuite(
           assert.equal(e.code, status.INVALID_ARGUMENT);
           const fields = fieldViolationsOf(e).map((v) => v.field);
           assert.ok(
-            fields.includes('partnerTypes.0') && fields.includes('weights.partnerType'),
+            fields.includes('partnerTypes[0]') && fields.includes('weights.partnerType'),
             fields.join(','),
           );
           return true;
@@ -605,7 +605,7 @@ function partnersGrpcSuite(
           assert.equal(e.code, status.INVALID_ARGUMENT);
           const fields = fieldViolationsOf(e).map((v) => v.field);
           assert.ok(
-            fields.includes('tiers.0.tier') && fields.includes('tiers.0.discountPercent'),
+            fields.includes('tiers[0].tier') && fields.includes('tiers[0].discountPercent'),
             fields.join(','),
           );
           return true;

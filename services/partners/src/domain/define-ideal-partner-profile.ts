@@ -1,18 +1,14 @@
-import { IdealPartnerProfileDefinedData, type DataOf } from '@prm/contracts';
+import type { DataOf } from '@prm/contracts';
 import { DomainError, Violations } from '@prm/domain';
+import { eventDataOf } from './event-data';
 
 /**
  * Validates a vendor's ideal partner profile (every bad field named at once) and returns the
  * IdealPartnerProfileDefined payload. Pure: the profile id comes with the input.
  */
 export function defineIdealPartnerProfile(input: unknown): DataOf<'IdealPartnerProfileDefined'> {
-  const parsed = IdealPartnerProfileDefinedData.safeParse(input);
+  const profile = eventDataOf('IdealPartnerProfileDefined', input);
   const v = new Violations();
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) v.add(issue.path.join('.') || '(profile)', issue.message);
-    v.throwIfAny();
-  }
-  const profile = parsed.data!;
   for (const key of ['employeeCount', 'salesReps'] as const) {
     const range = profile[key];
     if (range?.min !== undefined && range.max !== undefined && range.min > range.max) {

@@ -34,7 +34,7 @@ describe('defineIdealPartnerProfile', () => {
         assert.ok(e instanceof DomainError);
         assert.equal(e.code, 'INVALID_ARGUMENT');
         const fields = e.violations.map((x) => x.field);
-        for (const f of ['partnerTypes.0', 'countries.0', 'weights.partnerType'])
+        for (const f of ['partnerTypes[0]', 'countries[0]', 'weights.partnerType'])
           assert.ok(fields.includes(f), fields.join(','));
         return true;
       },

@@ -1,5 +1,6 @@
-import { PartnerProgramDefinedData, type DataOf } from '@prm/contracts';
+import type { DataOf } from '@prm/contracts';
 import { Violations } from '@prm/domain';
+import { eventDataOf } from './event-data';
 import { DEFAULT_ONBOARDING_CHECKLIST, type OnboardingStepDefinition } from './onboarding';
 import type { Program } from './program';
 
@@ -7,21 +8,16 @@ export type ProgramDefinition = DataOf<'PartnerProgramDefined'>;
 
 /** Validates a partner program (every bad field named at once) and returns its event payload. */
 export function defineProgram(input: unknown): ProgramDefinition {
-  const parsed = PartnerProgramDefinedData.safeParse(input);
+  const program = eventDataOf('PartnerProgramDefined', input);
   const v = new Violations();
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) v.add(issue.path.join('.') || '(program)', issue.message);
-    v.throwIfAny();
-  }
-  const program = parsed.data!;
   const seenTiers = new Set<string>();
   program.tiers.forEach((t, i) => {
-    if (seenTiers.has(t.tier)) v.add(`tiers.${i}.tier`, `${t.tier} appears twice`);
+    if (seenTiers.has(t.tier)) v.add(`tiers[${i}].tier`, `${t.tier} appears twice`);
     seenTiers.add(t.tier);
   });
   const seenSteps = new Set<string>();
   program.onboardingChecklist.forEach((s, i) => {
-    if (seenSteps.has(s.step)) v.add(`onboardingChecklist.${i}.step`, `${s.step} appears twice`);
+    if (seenSteps.has(s.step)) v.add(`onboardingChecklist[${i}].step`, `${s.step} appears twice`);
     seenSteps.add(s.step);
   });
   v.throwIfAny();

@@ -29,9 +29,9 @@ describe('defineProgram', () => {
         const fields = e.violations.map((v) => v.field);
         for (const f of [
           'program',
-          'tiers.0.tier',
-          'tiers.1.discountPercent',
-          'tiers.1.requirements.trailing12MonthRevenue.amount',
+          'tiers[0].tier',
+          'tiers[1].discountPercent',
+          'tiers[1].requirements.trailing12MonthRevenue.amount',
         ]) {
           assert.ok(fields.includes(f), `${f} in ${fields.join(', ')}`);
         }
@@ -50,8 +50,8 @@ describe('defineProgram', () => {
         }),
       (e: unknown) =>
         e instanceof DomainError &&
-        e.violations.some((v) => v.field === 'tiers.1.tier') &&
-        e.violations.some((v) => v.field === 'onboardingChecklist.1.step'),
+        e.violations.some((v) => v.field === 'tiers[1].tier') &&
+        e.violations.some((v) => v.field === 'onboardingChecklist[1].step'),
     );
   });
 });
