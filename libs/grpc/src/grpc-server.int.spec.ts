@@ -6,6 +6,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { DomainError } from '@prm/domain';
 import { ConcurrencyRetriesExhaustedError } from '@prm/event-store';
 import { fieldViolationsOf } from './grpc-errors';
+import { unaryClient, type UnaryClient } from './grpc-client';
 import { PROTO_LOADER_OPTIONS, startGrpcServer, type RunningGrpcServer } from './grpc-server';
 
 const protoDir = join(__dirname, '..', 'test-protos');
@@ -28,20 +29,9 @@ const reflectionProto = join(
   'reflection.proto',
 );
 
-type Unary = (
-  request: object,
-  callback: (error: ServiceError | null, response: Record<string, unknown>) => void,
-) => void;
-const call = (client: Client, method: string, request: object) =>
-  new Promise<Record<string, unknown>>((resolve, reject) =>
-    (client as unknown as Record<string, Unary>)[method]!.call(client, request, (error, response) =>
-      error ? reject(error) : resolve(response),
-    ),
-  );
-
 describe('gRPC shell (real @grpc/grpc-js client and server)', () => {
   let running: RunningGrpcServer;
-  let echo: Client;
+  let echo: UnaryClient;
   const logged: string[] = [];
   before(async () => {
     running = await startGrpcServer({
@@ -70,10 +60,12 @@ describe('gRPC shell (real @grpc/grpc-js client and server)', () => {
       if (request.mode === 'bug') throw new Error('secret internal detail');
       return { text: `echo: ${request.text}` };
     }
-    const pkg = loadPackageDefinition(
-      loadSync('prm/test/v1/echo.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [protoDir] }),
-    ) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    echo = new pkg.prm.test.v1.EchoService(`127.0.0.1:${running.port}`, credentials.createInsecure());
+    echo = unaryClient(
+      `127.0.0.1:${running.port}`,
+      'prm/test/v1/echo.proto',
+      [protoDir],
+      'prm.test.v1.EchoService',
+    );
   });
   after(async () => {
     echo.close();
@@ -81,26 +73,26 @@ describe('gRPC shell (real @grpc/grpc-js client and server)', () => {
   });
 
   it('serves a unary call', async () => {
-    assert.deepEqual(await call(echo, 'say', { text: 'hi' }), { text: 'echo: hi' });
+    assert.deepEqual(await echo.call('say', { text: 'hi' }), { text: 'echo: hi' });
   });
 
   it('maps domain errors once: INVALID_ARGUMENT with the field, FAILED_PRECONDITION, ABORTED, and INTERNAL without internals', async () => {
-    await assert.rejects(call(echo, 'say', { mode: 'invalid' }), (e: ServiceError) => {
+    await assert.rejects(echo.call('say', { mode: 'invalid' }), (e: ServiceError) => {
       assert.equal(e.code, status.INVALID_ARGUMENT);
       assert.match(e.details, /text: must not be empty/);
       assert.deepEqual(fieldViolationsOf(e), [{ field: 'text', reason: 'must not be empty' }]);
       return true;
     });
-    await assert.rejects(call(echo, 'say', { mode: 'precondition' }), (e: ServiceError) => {
+    await assert.rejects(echo.call('say', { mode: 'precondition' }), (e: ServiceError) => {
       assert.equal(e.code, status.FAILED_PRECONDITION);
       assert.match(e.details, /allowed next: contacted/);
       return true;
     });
     await assert.rejects(
-      call(echo, 'say', { mode: 'conflict' }),
+      echo.call('say', { mode: 'conflict' }),
       (e: ServiceError) => e.code === status.ABORTED,
     );
-    await assert.rejects(call(echo, 'say', { mode: 'bug' }), (e: ServiceError) => {
+    await assert.rejects(echo.call('say', { mode: 'bug' }), (e: ServiceError) => {
       assert.equal(e.code, status.INTERNAL);
       assert.doesNotMatch(e.details, /secret/);
       return true;
@@ -109,17 +101,13 @@ describe('gRPC shell (real @grpc/grpc-js client and server)', () => {
   });
 
   it('answers gRPC health checks, overall and per service', async () => {
-    const pkg = loadPackageDefinition(loadSync(healthProto, PROTO_LOADER_OPTIONS)) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-    const health: Client = new pkg.grpc.health.v1.Health(
-      `127.0.0.1:${running.port}`,
-      credentials.createInsecure(),
-    );
-    assert.deepEqual(await call(health, 'check', { service: '' }), { status: 'SERVING' });
-    assert.deepEqual(await call(health, 'check', { service: 'prm.test.v1.EchoService' }), {
+    const health = unaryClient(`127.0.0.1:${running.port}`, healthProto, [], 'grpc.health.v1.Health');
+    assert.deepEqual(await health.call('check', { service: '' }), { status: 'SERVING' });
+    assert.deepEqual(await health.call('check', { service: 'prm.test.v1.EchoService' }), {
       status: 'SERVING',
     });
     await assert.rejects(
-      call(health, 'check', { service: 'nope' }),
+      health.call('check', { service: 'nope' }),
       (e: ServiceError) => e.code === status.NOT_FOUND,
     );
     health.close();

@@ -1,2 +1,3 @@
 export * from './grpc-errors';
 export * from './grpc-server';
+export * from './grpc-client';

@@ -13,32 +13,14 @@ import {
   testEvent,
   uniqueSuffix,
 } from '@prm/testing';
-import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { PROTO_LOADER_OPTIONS } from '@prm/grpc';
-import { PROTO_ROOT } from '@prm/partners';
+import { unaryClient } from '@prm/grpc';
+import { PARTNERS_SERVICE, PROTO_ROOT } from '@prm/partners';
 import { loadConfig } from './config';
 import { startPlatform } from './platform';
 
-type Unary = (
-  request: object,
-  callback: (error: ServiceError | null, response: Record<string, unknown>) => void,
-) => void;
-
 /** A real gRPC client of prm.partners.v1.PartnersService at `address`. */
-function partnersClient(address: string) {
-  const pkg = loadPackageDefinition(
-    loadSync('prm/partners/v1/partners.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] }),
-  ) as unknown as { prm: { partners: { v1: { PartnersService: new (a: string, c: unknown) => Client } } } };
-  const client = new pkg.prm.partners.v1.PartnersService(address, credentials.createInsecure());
-  const call = (method: string, request: object) =>
-    new Promise<Record<string, unknown>>((resolve, reject) =>
-      (client as unknown as Record<string, Unary>)[method]!.call(client, request, (error, response) =>
-        error ? reject(error) : resolve(response),
-      ),
-    );
-  return { client, call };
-}
+const partnersClient = (address: string) =>
+  unaryClient(address, 'prm/partners/v1/partners.proto', [PROTO_ROOT], PARTNERS_SERVICE);
 
 const registration = {
   actor: { id: 'user:admin-1', role: 'vendor_admin' },
@@ -90,7 +72,7 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
           );
           assert.equal(partner!.websiteDomain, 'acme-integration.example');
         } finally {
-          partners.client.close();
+          partners.close();
         }
         await first.runtime.store.append('test.restart-1', [testEvent()], 'no-stream');
         headBeforeRestart = String(await first.runtime.store.headPosition());
@@ -159,7 +141,7 @@ describe(
             taxId: `DE${Date.now()}`,
             website: `p${Date.now()}.example`,
           })
-          .finally(() => partners.client.close());
+          .finally(() => partners.close());
         const consumer = createKafka({ brokers: kafkaBrokers, clientId: 'embedded-e2e' }).consumer({
           groupId: `check-${uniqueSuffix()}`,
           maxWaitTimeInMs: 100,
@@ -186,7 +168,7 @@ describe(
             const found = await again
               .call('getPartner', { actor: registration.actor, partnerId: ref.partnerId })
               .catch(() => null);
-            again.client.close();
+            again.close();
             return found;
           },
           30_000,

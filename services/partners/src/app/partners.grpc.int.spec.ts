@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { status, type ServiceError } from '@grpc/grpc-js';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@prm/database';
 import { SqlEventStore } from '@prm/event-store';
-import { fieldViolationsOf, PROTO_LOADER_OPTIONS, type RunningGrpcServer } from '@prm/grpc';
+import { fieldViolationsOf, unaryClient, type RunningGrpcServer, type UnaryClient } from '@prm/grpc';
 import { InProcessEventBus } from '@prm/messaging';
 import { ProjectionRunner } from '@prm/projections';
 import { createTestDatabase, eventually, skipUnlessPostgres } from '@prm/testing';
 import { partnerSummaryProjection } from './partner-summary.projection';
 import { CertificationExpiryScheduler } from './certification-expiry.scheduler';
 import { PartnersApplication } from './partners.application';
-import { PROTO_ROOT, startPartnersGrpc } from './partners.grpc';
+import { PARTNERS_SERVICE, PROTO_ROOT, startPartnersGrpc } from './partners.grpc';
 import { partnerStream } from './streams';
-
-type Unary = (
-  request: object,
-  callback: (error: ServiceError | null, response: Record<string, unknown>) => void,
-) => void;
 
 const admin = { id: 'user:admin-1', role: 'vendor_admin' };
 
@@ -52,13 +46,8 @@ function partnersGrpcSuite(
     let runner: ProjectionRunner;
     let app: PartnersApplication;
     let server: RunningGrpcServer;
-    let client: Client;
-    const call = (method: string, request: object) =>
-      new Promise<Record<string, unknown>>((resolve, reject) =>
-        (client as unknown as Record<string, Unary>)[method]!.call(client, request, (error, response) =>
-          error ? reject(error) : resolve(response),
-        ),
-      );
+    let client: UnaryClient;
+    const call = (method: string, request: object) => client.call(method, request);
 
     before(async () => {
       ({ db, cleanup } = await open());
@@ -67,14 +56,11 @@ function partnersGrpcSuite(
       runner = new ProjectionRunner(db, new InProcessEventBus(store, db), partnerSummaryProjection);
       await runner.start();
       server = await startPartnersGrpc(app, '127.0.0.1:0');
-      const pkg = loadPackageDefinition(
-        loadSync('prm/partners/v1/partners.proto', { ...PROTO_LOADER_OPTIONS, includeDirs: [PROTO_ROOT] }),
-      ) as unknown as {
-        prm: { partners: { v1: { PartnersService: new (a: string, c: unknown) => Client } } };
-      };
-      client = new pkg.prm.partners.v1.PartnersService(
+      client = unaryClient(
         `127.0.0.1:${server.port}`,
-        credentials.createInsecure(),
+        'prm/partners/v1/partners.proto',
+        [PROTO_ROOT],
+        PARTNERS_SERVICE,
       );
     });
     after(async () => {
@@ -550,10 +536,7 @@ function partnersGrpcSuite(
       }>;
       const otherId = other[0]!.partnerId;
       const me = { id: 'partner-user:1', role: 'partner_user', partnerId: first };
-      const methods = Object.keys(
-        (client as unknown as { constructor: { service: Record<string, { originalName: string }> } })
-          .constructor.service,
-      ).map((m) => m.charAt(0).toLowerCase() + m.slice(1));
+      const methods = client.methods;
       assert.ok(methods.length >= 19, methods.join(','));
       const ownAllowed = new Set([
         'getPartner',
