@@ -55,6 +55,17 @@ const DESIGN_CATALOG: Record<string, readonly string[]> = {
 /** Event types added after DESIGN.md's starting catalog, by context (add, never change). */
 const ADDED_SINCE_DESIGN: Record<string, readonly string[]> = {
   partners: ['PartnerReactivated', 'OnboardingChecklistAssigned', 'PamOverCapacity', 'PartnerProgramDefined'],
+  deals: [
+    'DealCoSellerAssigned',
+    'DealProtectionExtensionRequested',
+    'DealProtectionExtended',
+    'DealProtectionExtensionRejected',
+    'CommissionApproved',
+    'CommissionPaid',
+    'CommissionCorrected',
+    'ExchangeRateRecorded',
+    'DealPolicyDefined',
+  ],
 };
 
 const SCHEMAS_DIR = join(__dirname, '..', 'schemas');

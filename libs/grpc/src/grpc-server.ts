@@ -7,6 +7,7 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { join } from 'node:path';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -20,6 +21,33 @@ export const PROTO_LOADER_OPTIONS: Options = {
   oneofs: true,
 };
 
+/** proto/ at the repository root (from libs/grpc/dist): every context's contract lives there. */
+export const PROTO_ROOT = join(__dirname, '..', '..', '..', 'proto');
+
+/** Unary handlers of one gRPC service, by method name (either case of the first letter). */
+export type GrpcHandlers = Record<string, (request: never) => Promise<unknown>>;
+
+/** What one context serves: its .proto files (relative to PROTO_ROOT) and its services' handlers. */
+export interface GrpcBinding {
+  protoFiles: string[];
+  services: Record<string, GrpcHandlers>;
+}
+
+/** One server for several contexts (the embedded runtime serves them all on one port). */
+export function startGrpcServerFor(
+  address: string,
+  bindings: readonly GrpcBinding[],
+  log?: (line: string) => void,
+): Promise<RunningGrpcServer> {
+  return startGrpcServer({
+    address,
+    protoFiles: bindings.flatMap((b) => b.protoFiles),
+    includeDirs: [PROTO_ROOT],
+    services: Object.assign({}, ...bindings.map((b) => b.services)) as GrpcServerOptions['services'],
+    log,
+  });
+}
+
 export interface GrpcServerOptions {
   /** host:port; port 0 picks a free one. */
   address: string;
@@ -27,7 +55,7 @@ export interface GrpcServerOptions {
   protoFiles: string[];
   includeDirs: string[];
   /** Fully-qualified service name (e.g. 'prm.partners.v1.PartnersService') → its unary handlers. */
-  services: Record<string, Record<string, (request: never) => Promise<unknown>>>;
+  services: Record<string, GrpcHandlers>;
   log?: (line: string) => void;
 }
 

@@ -161,10 +161,10 @@ export const CustomerClass = z
   );
 export type CustomerClass = z.infer<typeof CustomerClass>;
 
-/** Open stages of a deal; won and lost are their own events (DealWon, DealLost). */
+/** Open stages of a deal, in order; won and lost are their own events (DealWon, DealLost). */
 export const DealStage = z
-  .enum(['registered', 'qualification', 'solution', 'proposal', 'negotiation', 'commit'])
-  .describe('Open deal stage: registered, qualification, solution, proposal, negotiation, commit.');
+  .enum(['registered', 'approved', 'qualified', 'proposal', 'negotiation'])
+  .describe('Open deal stage, in order: registered, approved, qualified, proposal, negotiation.');
 export type DealStage = z.infer<typeof DealStage>;
 
 /** Onboarding checklist steps every vendor has; a vendor may add its own step keys. */

@@ -44,6 +44,9 @@ export const PartnerRegisteredData = z.object({
   clientSegments,
   industries,
   tier: PartnerTier.optional().describe('Starting program tier, when set on registration.'),
+  program: Slug.optional().describe(
+    'The partner program the partner joined, e.g. "default"; decides its tiers and its deal protection window.',
+  ),
 });
 
 /** Fields of the profile a PartnerProfileUpdated may carry. */

@@ -193,7 +193,13 @@ export class PartnersApplication {
     const checklist = checklistOf(await this.program(programName ?? 'default'));
     const command: RegisterPartner = {
       type: 'RegisterPartner',
-      data: { ...profile, partnerId, checklist, at: this.now().toISOString() },
+      data: {
+        ...profile,
+        partnerId,
+        checklist,
+        program: programName || 'default',
+        at: this.now().toISOString(),
+      },
     };
     // Decide once on an empty state first: bad input is refused before any claim is taken.
     const events = partnerDecider.decide(command, partnerDecider.initialState());

@@ -1,12 +1,11 @@
-import { join } from 'node:path';
 import { DomainError } from '@prm/domain';
-import { startGrpcServer, type RunningGrpcServer } from '@prm/grpc';
+import { PROTO_ROOT, startGrpcServerFor, type GrpcBinding, type RunningGrpcServer } from '@prm/grpc';
 import type { Actor, PartnersApplication, CommandResult } from './partners.application';
 import type { PartnerSummaryRow } from './partner-summary.projection';
 import { PartnersQueries } from './partners.queries';
 
-/** proto/ at the repository root, from services/partners/dist/app. */
-export const PROTO_ROOT = join(__dirname, '..', '..', '..', '..', 'proto');
+export { PROTO_ROOT };
+export const PARTNERS_PROTO = 'prm/partners/v1/partners.proto';
 export const PARTNERS_SERVICE = 'prm.partners.v1.PartnersService';
 
 interface ActorMessage {
@@ -396,18 +395,20 @@ function withAuthorization<H extends Record<string, (r: Req) => Promise<unknown>
   ) as H;
 }
 
+/** The partners context's gRPC binding; the embedded runtime serves it beside the others. */
+export function partnersGrpcBinding(app: PartnersApplication): GrpcBinding {
+  return {
+    protoFiles: [PARTNERS_PROTO],
+    services: {
+      [PARTNERS_SERVICE]: withAuthorization(partnersGrpcHandlers(app, new PartnersQueries(app.db))) as never,
+    },
+  };
+}
+
 export function startPartnersGrpc(
   app: PartnersApplication,
   address: string,
   log?: (line: string) => void,
 ): Promise<RunningGrpcServer> {
-  return startGrpcServer({
-    address,
-    protoFiles: ['prm/partners/v1/partners.proto'],
-    includeDirs: [PROTO_ROOT],
-    services: {
-      [PARTNERS_SERVICE]: withAuthorization(partnersGrpcHandlers(app, new PartnersQueries(app.db))) as never,
-    },
-    log,
-  });
+  return startGrpcServerFor(address, [partnersGrpcBinding(app)], log);
 }

@@ -32,6 +32,8 @@ export type RegisterPartner = {
     readonly partnerId: string;
     /** The program's onboarding checklist; DEFAULT_ONBOARDING_CHECKLIST when missing. */
     readonly checklist?: readonly OnboardingStepDefinition[];
+    /** The program the partner joins (its key); recorded so deals can apply the program's rules. */
+    readonly program?: string;
     readonly at: string;
   };
 };

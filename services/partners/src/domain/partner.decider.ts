@@ -164,7 +164,7 @@ function checkChecklist(
  * runs this command and answers ALREADY_EXISTS naming the existing partner.
  */
 function register(command: RegisterPartner, state: PartnerState): Events {
-  const { partnerId, at, checklist: checklistInput } = command.data;
+  const { partnerId, at, checklist: checklistInput, program } = command.data;
   if (state.status === 'Registered')
     throw DomainError.alreadyExists(`partner ${state.partnerId} is already registered`, {
       existingPartnerId: state.partnerId,
@@ -173,10 +173,15 @@ function register(command: RegisterPartner, state: PartnerState): Events {
   v.check(isUuid(partnerId), 'partnerId', 'must be a UUID');
   const profile = checkFullProfile(command.data, v);
   const checklist = checkChecklist(checklistInput, v);
+  v.check(
+    program === undefined || /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(program),
+    'program',
+    'must be a program key',
+  );
   checkAt(at, v);
   v.throwIfAny();
   return [
-    { type: 'PartnerRegistered', data: { partnerId, ...profile! } },
+    { type: 'PartnerRegistered', data: { partnerId, ...profile!, ...(program && { program }) } },
     {
       type: 'OnboardingChecklistAssigned',
       data: {
