@@ -14,6 +14,8 @@ export interface PlatformConfig {
   seedDemoData: boolean;
   /** Partners a PAM runs well; above it assignments raise PamOverCapacity. */
   pamCapacity: number;
+  /** ISO 4217; commissions are also recorded in it, converted at the close date's rate. */
+  reportingCurrency?: string;
 }
 
 /** An integer variable in [min, max], or the fallback when unset; refused with its name otherwise. */
@@ -36,6 +38,15 @@ function integer(
 const port = (env: NodeJS.ProcessEnv, name: string, fallback: number) =>
   integer(env, name, fallback, 0, 65535, 'a TCP port (0–65535)');
 
+function currency(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const code = raw.trim().toUpperCase();
+  if (!Intl.supportedValuesOf('currency').includes(code))
+    throw new ConfigurationError(name, `"${raw}" is not an ISO 4217 currency code (e.g. RUB, EUR, USD)`);
+  return code;
+}
+
 /** Reads and checks the environment once at start; a bad variable stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const seed = env.PRM_SEED_DEMO ?? 'true';
@@ -50,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     kafka: kafkaSettingsFromEnv('prm-platform', env),
     seedDemoData: seed === 'true' || seed === '1',
     pamCapacity: integer(env, 'PRM_PAM_CAPACITY', 10, 1, 10_000, 'a positive integer'),
+    reportingCurrency: currency(env, 'PRM_REPORTING_CURRENCY'),
   };
 }

@@ -2,10 +2,19 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
+  dealReadModelProjection,
+  DealExpiryScheduler,
+  DealsApplication,
+  dealsGrpcBinding,
+  partnerViewProjection,
+} from '@prm/deals';
+import { startGrpcServerFor } from '@prm/grpc';
+import {
   CertificationExpiryScheduler,
+  DealMilestonesConsumer,
   partnerSummaryProjection,
   PartnersApplication,
-  startPartnersGrpc,
+  partnersGrpcBinding,
 } from '@prm/partners';
 import { ProjectionRunner } from '@prm/projections';
 import { AppModule } from './app.module';
@@ -33,14 +42,29 @@ export async function startPlatform(
     const partners = await PartnersApplication.create(runtime.store, runtime.db, {
       pamCapacity: config.pamCapacity,
     });
-    const partnerSummary = new ProjectionRunner(runtime.db, runtime.bus, partnerSummaryProjection, { log });
-    await partnerSummary.start();
-    stops.push(() => partnerSummary.stop());
-    const grpc = await startPartnersGrpc(partners, `${config.httpHost}:${config.grpcPort}`, log);
+    const deals = await DealsApplication.create(runtime.store, runtime.db, {
+      reportingCurrency: config.reportingCurrency,
+    });
+    for (const projection of [partnerSummaryProjection, partnerViewProjection, dealReadModelProjection]) {
+      const runner = new ProjectionRunner(runtime.db, runtime.bus, projection, { log });
+      await runner.start();
+      stops.push(() => runner.stop());
+    }
+    const milestones = new DealMilestonesConsumer(partners, runtime.bus, log);
+    await milestones.start();
+    stops.push(() => milestones.stop());
+    const grpc = await startGrpcServerFor(
+      `${config.httpHost}:${config.grpcPort}`,
+      [partnersGrpcBinding(partners), dealsGrpcBinding(deals)],
+      log,
+    );
     stops.push(() => grpc.stop());
     const certificationExpiry = new CertificationExpiryScheduler(partners, runtime.db, log);
     certificationExpiry.start();
     stops.push(() => certificationExpiry.stop());
+    const dealExpiry = new DealExpiryScheduler(deals, log);
+    dealExpiry.start();
+    stops.push(() => dealExpiry.stop());
 
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register(runtime),

@@ -5,3 +5,4 @@ export * from './partners.migrations';
 export * from './streams';
 export * from './partners.queries';
 export * from './certification-expiry.scheduler';
+export * from './deal-milestones.consumer';

@@ -1,0 +1,695 @@
+import { randomUUID } from 'node:crypto';
+import type { DataOf, EventToAppend } from '@prm/contracts';
+import { migrate, type Database } from '@prm/database';
+import { DomainError } from '@prm/domain';
+import { WrongExpectedVersionError, type CommandMetadata, type EventStore } from '@prm/event-store';
+import {
+  classifyCustomer,
+  conflictOnEarlierDeal,
+  dealDecider,
+  dealPolicy,
+  DEFAULT_MAX_EXTENSION_DAYS,
+  DEFAULT_PROTECTION_DAYS,
+  exchangeRate,
+  isRegistered,
+  requireVendorAdmin,
+  type ActorRef,
+  type CustomerClassFacts,
+  type DealCommand,
+  type DealEvent,
+  type DealState,
+  type ExistingRegistration,
+  type MatchedOn,
+  type PartnerFacts,
+  type RegisterDeal,
+  type RegisteredDeal,
+  type Role,
+  type TierOnDate,
+} from '../domain';
+import { CustomerKeyLocks, type Query } from './customer-key-locks';
+import { dealReadModelProjection } from './deal-read-model.projection';
+import { dealsMigrations } from './deals.migrations';
+import { partnerViewProjection } from './partner-view.projection';
+import { customerStream, dealStream, exchangeRateStream, policyStream } from './streams';
+
+/** Who sends a command, as the gateway or an internal caller states it. */
+export interface Actor {
+  id: string;
+  role: Role;
+  correlationId?: string;
+  /** For a partner user: the partner it belongs to. */
+  partnerId?: string;
+}
+
+export interface DealsApplicationOptions {
+  /** The clock; injected so the expiry scheduler and tests control time. */
+  now?: () => Date;
+  /** ISO 4217 code; commissions are also converted into it with the close date's rate. */
+  reportingCurrency?: string;
+  /** Registrations holding a database session at once (PostgreSQL); keep below the pool size. */
+  registrationConcurrency?: number;
+}
+
+export interface DealResult {
+  dealId: string;
+  version: number;
+  events: readonly DealEvent[];
+}
+
+export interface Policy {
+  protectionDays: number;
+  maxExtensionDays: number;
+}
+
+const KEY_OF: Record<'taxId' | 'domain' | 'nameCountry', { prefix: string; matched: MatchedOn }> = {
+  taxId: { prefix: 'tax_id:', matched: 'tax_id' },
+  domain: { prefix: 'domain:', matched: 'domain' },
+  nameCountry: { prefix: 'name:', matched: 'name' },
+};
+
+/** The registry keys of a customer: "tax_id:RU_INN:…", "domain:…", "name:romashka|RU". */
+export function registryKeys(keys: DataOf<'DealRegistered'>['customerKeys']): string[] {
+  const out: string[] = [];
+  for (const [field, { prefix }] of Object.entries(KEY_OF) as Array<
+    [keyof typeof KEY_OF, { prefix: string }]
+  >) {
+    const value = keys?.[field];
+    if (value) out.push(prefix + value);
+  }
+  return out;
+}
+
+function matchedOf(key: string): MatchedOn {
+  return Object.values(KEY_OF).find((k) => key.startsWith(k.prefix))!.matched;
+}
+
+const POLICY_TTL_MS = 5_000;
+
+/**
+ * The deals service's application layer. Registration takes the customer's key locks, checks the
+ * conflict registry, lets the pure decider decide, records the registry rows and appends; every
+ * other command reads the deal, decides with the facts it needs (the partner's PAM and tier
+ * history from the local partner view, the customer's class, the program's policy, exchange
+ * rates) and appends with optimistic concurrency, retrying on a conflict.
+ */
+export class DealsApplication {
+  readonly now: () => Date;
+  private readonly locks: CustomerKeyLocks;
+  private readonly policies = new Map<string, { at: number; policy: Policy }>();
+
+  private constructor(
+    readonly store: EventStore,
+    readonly db: Database,
+    private readonly options: DealsApplicationOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.locks = new CustomerKeyLocks(db, options.registrationConcurrency ?? 6);
+  }
+
+  static async create(
+    store: EventStore,
+    db: Database,
+    options: DealsApplicationOptions = {},
+  ): Promise<DealsApplication> {
+    if (options.reportingCurrency !== undefined && !/^[A-Z]{3}$/.test(options.reportingCurrency))
+      throw new Error(`reportingCurrency "${options.reportingCurrency}" is not an ISO 4217 code`);
+    await migrate(db, 'deals', dealsMigrations);
+    // Commands read the partner view and the read models; migrate them here too (same component
+    // as the projections, idempotent) so a command never meets a missing table.
+    await migrate(db, `projection:${partnerViewProjection.name}`, partnerViewProjection.migrations);
+    await migrate(db, `projection:${dealReadModelProjection.name}`, dealReadModelProjection.migrations);
+    return new DealsApplication(store, db, options);
+  }
+
+  get reportingCurrency(): string | undefined {
+    return this.options.reportingCurrency;
+  }
+
+  private metadata(actor: Actor): CommandMetadata {
+    return {
+      correlationId: actor.correlationId || randomUUID(),
+      actor: actor.id,
+      occurredAt: this.now().toISOString(),
+    };
+  }
+
+  private toAppend(events: readonly DealEvent[], actor: Actor): EventToAppend[] {
+    const metadata = this.metadata(actor);
+    return events.map((e) => ({
+      id: randomUUID(),
+      type: e.type,
+      schemaVersion: 1,
+      data: e.data,
+      metadata: { causationId: null, ...metadata },
+    }));
+  }
+
+  private ref(actor: Actor): ActorRef {
+    return { id: actor.id, role: actor.role, ...(actor.partnerId && { partnerId: actor.partnerId }) };
+  }
+
+  // ── facts the decider needs ───────────────────────────────────────────────────────────
+  async partnerFacts(partnerId: string | null | undefined): Promise<PartnerFacts | null> {
+    if (!partnerId || !/^[0-9a-f-]{36}$/i.test(partnerId)) return null;
+    const rows = await this.db.query<{ stage: string | null; pam_id: string | null; program: string }>(
+      'SELECT stage, pam_id, program FROM deals_partner_view WHERE partner_id = $1',
+      [partnerId],
+    );
+    const row = rows[0];
+    return row ? { partnerId, stage: row.stage, pamId: row.pam_id, program: row.program } : null;
+  }
+
+  async policy(program: string): Promise<Policy> {
+    const cached = this.policies.get(program);
+    if (cached && Date.now() - cached.at < POLICY_TTL_MS) return cached.policy;
+    const history = await this.store.readStream(policyStream(program));
+    const last = history[history.length - 1]?.data as DataOf<'DealPolicyDefined'> | undefined;
+    const policy = last
+      ? { protectionDays: last.protectionDays, maxExtensionDays: last.maxExtensionDays }
+      : { protectionDays: DEFAULT_PROTECTION_DAYS, maxExtensionDays: DEFAULT_MAX_EXTENSION_DAYS };
+    this.policies.set(program, { at: Date.now(), policy });
+    return policy;
+  }
+
+  private async policyOf(deal: RegisteredDeal): Promise<Policy> {
+    return this.policy(deal.registered.program ?? 'default');
+  }
+
+  async customerClassFor(keys: readonly string[]): Promise<CustomerClassFacts | null> {
+    if (keys.length === 0) return null;
+    const rows = await this.db.query<{
+      key: string;
+      customer_id: string;
+      customer_class: string;
+      account_owner: string | null;
+    }>(
+      'SELECT key, customer_id, customer_class, account_owner FROM deals_customer_classes WHERE key = ANY($1)',
+      [keys],
+    );
+    // Strongest key first: tax id, then domain, then name.
+    for (const key of keys) {
+      const row = rows.find((r) => r.key === key);
+      if (row)
+        return {
+          customerId: row.customer_id,
+          customerClass: row.customer_class as 'A' | 'B' | 'C',
+          accountOwner: row.account_owner,
+        };
+    }
+    return null;
+  }
+
+  async tierOn(partnerId: string, date: string): Promise<TierOnDate | null> {
+    const rows = await this.db.query<{ tier: string; discount_percent: string; effective_from: string }>(
+      `SELECT tier, discount_percent::text, to_char(effective_from, 'YYYY-MM-DD') AS effective_from
+       FROM deals_partner_tiers WHERE partner_id = $1 AND effective_from <= $2::date
+       ORDER BY effective_from DESC, position DESC LIMIT 1`,
+      [partnerId, date],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          tier: row.tier as TierOnDate['tier'],
+          discountPercent: Number(row.discount_percent),
+          effectiveFrom: row.effective_from,
+        }
+      : null;
+  }
+
+  async rateOn(
+    from: string,
+    to: string,
+    date: string,
+  ): Promise<{ rate: string; effectiveOn: string } | null> {
+    let best: DataOf<'ExchangeRateRecorded'> | null = null;
+    for (const e of await this.store.readStream(exchangeRateStream(from, to))) {
+      const d = e.data as DataOf<'ExchangeRateRecorded'>;
+      if (d.effectiveOn <= date && (!best || d.effectiveOn >= best.effectiveOn)) best = d;
+    }
+    return best ? { rate: best.rate, effectiveOn: best.effectiveOn } : null;
+  }
+
+  // ── registration ──────────────────────────────────────────────────────────────────────
+  async registerDeal(
+    input: Omit<
+      RegisterDeal['data'],
+      'dealId' | 'partner' | 'existing' | 'customerClass' | 'protectionDays' | 'at' | 'registeredBy'
+    > & {
+      dealId?: string;
+    },
+    actor: Actor,
+  ): Promise<DealResult & { conflicts: number; holdsProtection: boolean }> {
+    const channel = input.channel;
+    if (channel === 'direct' && !['direct_sales', 'vendor_admin', 'service'].includes(actor.role))
+      throw DomainError.permissionDenied('direct deals are registered by the vendor’s direct sales team');
+    if (channel === 'partner' && actor.role === 'direct_sales')
+      throw DomainError.permissionDenied('direct sales register direct deals (channel "direct")');
+    if (actor.role === 'partner_user' && input.partnerId !== actor.partnerId)
+      throw DomainError.permissionDenied('a partner user registers deals for its own partner only');
+    const dealId = input.dealId || randomUUID();
+    const partner = channel === 'partner' ? await this.partnerFacts(input.partnerId) : null;
+    const policy = await this.policy(partner?.program ?? 'default');
+    const command = (
+      existing: ExistingRegistration[],
+      customerClass: CustomerClassFacts | null,
+    ): RegisterDeal => ({
+      type: 'RegisterDeal',
+      data: {
+        ...input,
+        dealId,
+        partner,
+        existing,
+        customerClass,
+        protectionDays: policy.protectionDays,
+        registeredBy: actor.id,
+        at: this.now().toISOString(),
+      },
+    });
+    // Decide once without the registry: bad input and an ineligible partner are refused before any lock.
+    const [first] = dealDecider.decide(command([], null), dealDecider.initialState());
+    const keys = registryKeys((first!.data as DataOf<'DealRegistered'>).customerKeys);
+    const customerClass = await this.customerClassFor(keys);
+    return this.locks.withKeys(keys, async (query) => {
+      if ((await this.store.streamVersion(dealStream(dealId))) !== null)
+        throw DomainError.alreadyExists(`deal ${dealId} is already registered`, { dealId });
+      const existing = await this.existingRegistrations(keys, query);
+      const events = dealDecider.decide(command(existing, customerClass), dealDecider.initialState());
+      const registered = events[0]!.data as DataOf<'DealRegistered'>;
+      await query(
+        `INSERT INTO deals_customer_registry (key, deal_id, partner_id, channel, registered_at, holds_protection)
+         SELECT k, $2, $3, $4, $5, $6 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING`,
+        [
+          keys,
+          dealId,
+          registered.partnerId,
+          registered.channel,
+          registered.registeredAt,
+          registered.holdsProtection ?? false,
+        ],
+      );
+      let version: number;
+      try {
+        version = (await this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream'))
+          .nextExpectedVersion;
+      } catch (error) {
+        await query('DELETE FROM deals_customer_registry WHERE deal_id = $1', [dealId]);
+        throw error;
+      }
+      // The conflict is recorded on both deals: the earlier one learns who came after it.
+      const conflicted = new Set(
+        events.flatMap((e) =>
+          e.type === 'DealConflictDetected' ? e.data.conflicts.map((c) => c.conflictingDealId) : [],
+        ),
+      );
+      for (const other of existing.filter((e) => conflicted.has(e.dealId))) {
+        await this.store.append(
+          dealStream(other.dealId),
+          this.toAppend([conflictOnEarlierDeal(other, registered, other.matchedOn)], actor),
+          'stream-exists',
+        );
+      }
+      return {
+        dealId,
+        version,
+        events,
+        conflicts: conflicted.size,
+        holdsProtection: registered.holdsProtection ?? false,
+      };
+    });
+  }
+
+  /** Active registrations and open direct deals with any of these keys, checked against their streams. */
+  private async existingRegistrations(
+    keys: readonly string[],
+    query: Query,
+  ): Promise<ExistingRegistration[]> {
+    const rows = await query<{ key: string; deal_id: string }>(
+      'SELECT key, deal_id FROM deals_customer_registry WHERE key = ANY($1) AND active',
+      [keys],
+    );
+    const byDeal = new Map<string, MatchedOn[]>();
+    for (const row of rows) byDeal.set(row.deal_id, [...(byDeal.get(row.deal_id) ?? []), matchedOf(row.key)]);
+    const out: ExistingRegistration[] = [];
+    for (const [dealId, matched] of byDeal) {
+      const state = await this.load(dealId);
+      if (!isRegistered(state.state)) {
+        // Its registration died between the row and the append: the row is stale.
+        await query('DELETE FROM deals_customer_registry WHERE deal_id = $1', [dealId]);
+        continue;
+      }
+      const deal = state.state;
+      if (deal.status !== 'open') {
+        await query('UPDATE deals_customer_registry SET active = false WHERE deal_id = $1', [dealId]);
+        continue;
+      }
+      const order: MatchedOn[] = ['tax_id', 'domain', 'name'];
+      out.push({
+        dealId,
+        partnerId: deal.partnerId,
+        channel: deal.channel,
+        registeredAt: deal.registered.registeredAt ?? '',
+        matchedOn: order.filter((m) => matched.includes(m)),
+        holdsProtection: deal.channel === 'partner' && deal.protectedUntil !== null,
+      });
+    }
+    return out.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
+  }
+
+  // ── every other command ───────────────────────────────────────────────────────────────
+  private async load(dealId: string): Promise<{ state: DealState; version: number | null }> {
+    const history = await this.store.readStream(dealStream(dealId));
+    let state = dealDecider.initialState();
+    for (const e of history) state = dealDecider.evolve(state, { type: e.type, data: e.data } as DealEvent);
+    return { state, version: history.length === 0 ? null : history[history.length - 1]!.streamVersion };
+  }
+
+  /** Reads the deal, builds the command from it (facts looked up), decides, appends; retries on a conflict. */
+  async execute(
+    dealId: string,
+    actor: Actor,
+    build: (deal: RegisteredDeal) => Promise<DealCommand> | DealCommand,
+  ): Promise<DealResult> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(dealId))
+      throw DomainError.invalid([{ field: 'dealId', reason: 'must be a UUID' }]);
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(dealId);
+      if (!isRegistered(state) || version === null)
+        throw DomainError.notFound(`deal ${dealId} does not exist`, { dealId });
+      if (actor.role === 'partner_user' && state.partnerId !== actor.partnerId)
+        throw DomainError.permissionDenied('a partner user may act only on its own partner’s deals');
+      const events = dealDecider.decide(await build(state), state);
+      if (events.length === 0) return { dealId, version, events };
+      try {
+        const result = await this.store.append(dealStream(dealId), this.toAppend(events, actor), version);
+        await this.updateRegistry(dealId, events);
+        return { dealId, version: result.nextExpectedVersion, events };
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt < 3) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Keeps the conflict index in step: a closed deal frees its customer; an approval holds protection. */
+  private async updateRegistry(dealId: string, events: readonly DealEvent[]): Promise<void> {
+    for (const e of events) {
+      if (['DealRegistrationRejected', 'DealRegistrationExpired', 'DealWon', 'DealLost'].includes(e.type))
+        await this.db.query('UPDATE deals_customer_registry SET active = false WHERE deal_id = $1', [dealId]);
+      else if (e.type === 'DealRegistrationApproved')
+        await this.db.query('UPDATE deals_customer_registry SET holds_protection = true WHERE deal_id = $1', [
+          dealId,
+        ]);
+    }
+  }
+
+  private async pamOf(deal: RegisteredDeal): Promise<string | null> {
+    return (await this.partnerFacts(deal.partnerId))?.pamId ?? null;
+  }
+
+  private async classOf(deal: RegisteredDeal): Promise<CustomerClassFacts | null> {
+    return this.customerClassFor(registryKeys(deal.registered.customerKeys));
+  }
+
+  approveRegistration(dealId: string, input: { note?: string }, actor: Actor): Promise<DealResult> {
+    return this.execute(dealId, actor, async (deal) => ({
+      type: 'ApproveRegistration',
+      data: {
+        by: this.ref(actor),
+        partnerPamId: await this.pamOf(deal),
+        customerClass: await this.classOf(deal),
+        protectionDays: (await this.policyOf(deal)).protectionDays,
+        note: input.note,
+        at: this.now().toISOString(),
+      },
+    }));
+  }
+
+  rejectRegistration(
+    dealId: string,
+    input: { reasonCode: string; reason: string },
+    actor: Actor,
+  ): Promise<DealResult> {
+    return this.execute(dealId, actor, async (deal) => ({
+      type: 'RejectRegistration',
+      data: {
+        by: this.ref(actor),
+        partnerPamId: await this.pamOf(deal),
+        ...input,
+        at: this.now().toISOString(),
+      },
+    }));
+  }
+
+  assignCoSeller(dealId: string, coSeller: string, actor: Actor): Promise<DealResult> {
+    return this.execute(dealId, actor, async (deal) => ({
+      type: 'AssignCoSeller',
+      data: { by: this.ref(actor), partnerPamId: await this.pamOf(deal), coSeller },
+    }));
+  }
+
+  changeStage(
+    dealId: string,
+    input: {
+      stage: string;
+      estimatedValue?: { amount: string; currency: string };
+      expectedCloseDate?: string;
+    },
+    actor: Actor,
+  ): Promise<DealResult> {
+    return this.execute(dealId, actor, async (deal) => ({
+      type: 'ChangeStage',
+      data: {
+        by: this.ref(actor),
+        ...input,
+        protectionDays: (await this.policyOf(deal)).protectionDays,
+        at: this.now().toISOString(),
+      },
+    }));
+  }
+
+  requestProtectionExtension(
+    dealId: string,
+    input: { requestId?: string; days: number; reason: string },
+    actor: Actor,
+  ): Promise<DealResult & { requestId: string }> {
+    const requestId = input.requestId || randomUUID();
+    return this.execute(dealId, actor, async (deal) => ({
+      type: 'RequestProtectionExtension',
+      data: {
+        by: this.ref(actor),
+        requestId,
+        days: input.days,
+        reason: input.reason,
+        maxExtensionDays: (await this.policyOf(deal)).maxExtensionDays,
+        at: this.now().toISOString(),
+      },
+    })).then((r) => ({ ...r, requestId }));
+  }
+
+  decideProtectionExtension(
+    dealId: string,
+    input: { requestId: string; approve: boolean; reason?: string },
+    actor: Actor,
+  ): Promise<DealResult> {
+    return this.execute(dealId, actor, async (deal) => ({
+      type: 'DecideProtectionExtension',
+      data: {
+        by: this.ref(actor),
+        partnerPamId: await this.pamOf(deal),
+        ...input,
+        at: this.now().toISOString(),
+      },
+    }));
+  }
+
+  expireRegistration(dealId: string, today: string, actor: Actor): Promise<DealResult> {
+    return this.execute(dealId, actor, () => ({ type: 'ExpireRegistration', data: { today } }));
+  }
+
+  recordInfluence(
+    dealId: string,
+    input: {
+      influenceId?: string;
+      partnerId: string;
+      activity: string;
+      description?: string;
+      weightPercent?: number;
+    },
+    actor: Actor,
+  ): Promise<DealResult & { influenceId: string }> {
+    const influenceId = input.influenceId || randomUUID();
+    return this.execute(dealId, actor, async () => ({
+      type: 'RecordInfluence',
+      data: { by: this.ref(actor), ...input, influenceId, partner: await this.partnerFacts(input.partnerId) },
+    })).then((r) => ({ ...r, influenceId }));
+  }
+
+  winDeal(
+    dealId: string,
+    input: { wonValue: { amount: string; currency: string }; closedOn: string },
+    actor: Actor,
+  ): Promise<DealResult> {
+    return this.execute(dealId, actor, async (deal) => {
+      const reporting = this.options.reportingCurrency;
+      const currency = (input.wonValue?.currency ?? '').trim().toUpperCase();
+      const closedOn = /^\d{4}-\d{2}-\d{2}$/.test(input.closedOn ?? '') ? input.closedOn : deal.registeredOn;
+      return {
+        type: 'WinDeal',
+        data: {
+          by: this.ref(actor),
+          wonValue: input.wonValue,
+          closedOn: input.closedOn,
+          commissionId: randomUUID(),
+          tier: deal.partnerId ? await this.tierOn(deal.partnerId, deal.registeredOn) : null,
+          reporting:
+            reporting && reporting !== currency
+              ? { currency: reporting, rate: await this.rateOn(currency, reporting, closedOn) }
+              : null,
+          customerClass: await this.classOf(deal),
+          at: this.now().toISOString(),
+        },
+      };
+    });
+  }
+
+  loseDeal(
+    dealId: string,
+    input: { lostReason: string; note?: string; competitor?: string; closedOn: string },
+    actor: Actor,
+  ): Promise<DealResult> {
+    return this.execute(dealId, actor, () => ({
+      type: 'LoseDeal',
+      data: { by: this.ref(actor), ...input, at: this.now().toISOString() },
+    }));
+  }
+
+  approveCommission(dealId: string, commissionId: string, actor: Actor): Promise<DealResult> {
+    return this.execute(dealId, actor, () => ({
+      type: 'ApproveCommission',
+      data: { by: this.ref(actor), commissionId },
+    }));
+  }
+
+  payCommission(
+    dealId: string,
+    input: { commissionId: string; paidOn: string; paymentReference: string },
+    actor: Actor,
+  ): Promise<DealResult> {
+    return this.execute(dealId, actor, () => ({
+      type: 'PayCommission',
+      data: { by: this.ref(actor), ...input, at: this.now().toISOString() },
+    }));
+  }
+
+  correctCommission(
+    dealId: string,
+    input: {
+      commissionId?: string;
+      correctsCommissionId: string;
+      direction: string;
+      amount: string;
+      reason: string;
+    },
+    actor: Actor,
+  ): Promise<DealResult & { commissionId: string }> {
+    const commissionId = input.commissionId || randomUUID();
+    return this.execute(dealId, actor, () => ({
+      type: 'CorrectCommission',
+      data: { by: this.ref(actor), ...input, commissionId },
+    })).then((r) => ({ ...r, commissionId }));
+  }
+
+  // ── vendor-level definitions ──────────────────────────────────────────────────────────
+  private async appendDefinition(
+    stream: string,
+    type: DealEventTypeOfDefinition,
+    data: unknown,
+    actor: Actor,
+    expected: number | 'any' | 'no-stream' = 'any',
+  ) {
+    const metadata = this.metadata(actor);
+    return this.store.append(
+      stream,
+      [{ id: randomUUID(), type, schemaVersion: 1, data, metadata: { causationId: null, ...metadata } }],
+      expected,
+    );
+  }
+
+  async classifyCustomer(
+    input: {
+      name: string;
+      domain?: string;
+      taxId?: string;
+      country: string;
+      customerClass: string;
+      accountOwner?: string;
+      reason?: string;
+    },
+    actor: Actor,
+  ): Promise<{ customerId: string; customerClass: string; version: number }> {
+    requireVendorAdmin(actor.role, 'classify customers');
+    // Validate first with a provisional id, then find the customer by its keys.
+    const probe = classifyCustomer({ ...input, customerId: randomUUID() }, null, 0);
+    const keys = registryKeys(probe.customerKeys);
+    const known = await this.customerClassFor(keys);
+    const customerId = known?.customerId ?? probe.customerId;
+    const openDeals = await this.db.query<{ n: string }>(
+      `SELECT count(DISTINCT deal_id)::text AS n FROM deals_customer_registry WHERE key = ANY($1) AND active AND channel = 'partner'`,
+      [keys],
+    );
+    const data = classifyCustomer(
+      { ...input, customerId },
+      known?.customerClass ?? null,
+      Number(openDeals[0]?.n ?? 0),
+    );
+    const stream = customerStream(customerId);
+    const current = await this.store.streamVersion(stream);
+    const result = await this.appendDefinition(
+      stream,
+      'CustomerClassified',
+      data,
+      actor,
+      current ?? 'no-stream',
+    );
+    await this.db.query(
+      `INSERT INTO deals_customer_classes (key, customer_id, customer_class, account_owner, customer_name)
+       SELECT k, $2, $3, $4, $5 FROM unnest($1::text[]) AS k
+       ON CONFLICT (key) DO UPDATE SET customer_id = EXCLUDED.customer_id, customer_class = EXCLUDED.customer_class,
+         account_owner = EXCLUDED.account_owner, customer_name = EXCLUDED.customer_name`,
+      [keys, customerId, data.customerClass, data.accountOwner ?? null, data.customerName],
+    );
+    return { customerId, customerClass: data.customerClass, version: result.nextExpectedVersion };
+  }
+
+  async recordExchangeRate(
+    input: { from: string; to: string; rate: string; effectiveOn: string },
+    actor: Actor,
+  ): Promise<{ version: number }> {
+    requireVendorAdmin(actor.role, 'record exchange rates');
+    const data = exchangeRate(input);
+    const result = await this.appendDefinition(
+      exchangeRateStream(data.from, data.to),
+      'ExchangeRateRecorded',
+      data,
+      actor,
+    );
+    return { version: result.nextExpectedVersion };
+  }
+
+  async defineDealPolicy(
+    input: { program: string; protectionDays: number; maxExtensionDays: number },
+    actor: Actor,
+  ): Promise<{ version: number } & Policy> {
+    requireVendorAdmin(actor.role, 'define deal policies');
+    const data = dealPolicy(input);
+    const result = await this.appendDefinition(policyStream(data.program), 'DealPolicyDefined', data, actor);
+    this.policies.delete(data.program);
+    return {
+      version: result.nextExpectedVersion,
+      protectionDays: data.protectionDays,
+      maxExtensionDays: data.maxExtensionDays,
+    };
+  }
+}
+
+type DealEventTypeOfDefinition = 'CustomerClassified' | 'ExchangeRateRecorded' | 'DealPolicyDefined';

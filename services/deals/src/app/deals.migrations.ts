@@ -1,0 +1,147 @@
+import type { Migration } from '@prm/database';
+
+/** The deals service's own tables (besides the event store and the read models). Never edit a released one. */
+export const dealsMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'customer registry and customer classes',
+    sql: `
+-- The conflict index: one row per (normalized customer key, deal) of registrations and direct
+-- deals. Written by the registration path while it holds the keys' locks, before the deal's
+-- events are appended, so a concurrent registration of the same customer always sees it. It is
+-- an index, not the truth: a matched row is checked against the deal's stream (a row without a
+-- stream is a registration that died before its append and is dropped; a closed deal is
+-- deactivated).
+CREATE TABLE deals_customer_registry (
+  key text NOT NULL,
+  deal_id uuid NOT NULL,
+  partner_id uuid,
+  channel text NOT NULL,
+  registered_at timestamptz NOT NULL,
+  holds_protection boolean NOT NULL,
+  active boolean NOT NULL DEFAULT true,
+  PRIMARY KEY (key, deal_id)
+);
+CREATE INDEX deals_customer_registry_active ON deals_customer_registry (key) WHERE active;
+CREATE INDEX deals_customer_registry_deal ON deals_customer_registry (deal_id);
+
+-- Classified customers by each of their keys; the class applies to every deal with the customer.
+CREATE TABLE deals_customer_classes (
+  key text PRIMARY KEY,
+  customer_id uuid NOT NULL,
+  customer_class text NOT NULL,
+  account_owner text,
+  customer_name text NOT NULL
+);
+CREATE INDEX deals_customer_classes_customer ON deals_customer_classes (customer_id);
+`,
+  },
+];
+
+/** The local view of partners (from prm.partners.events.v1) the deals service decides with. */
+export const partnerViewMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'partner view',
+    sql: `
+CREATE TABLE deals_partner_view (
+  partner_id uuid PRIMARY KEY,
+  legal_name text,
+  stage text,
+  pam_id text,
+  program text NOT NULL DEFAULT 'default'
+);
+CREATE INDEX deals_partner_view_pam ON deals_partner_view (pam_id);
+-- Tier history: the tier a partner held on a date is the latest effective_from on or before it.
+CREATE TABLE deals_partner_tiers (
+  partner_id uuid NOT NULL,
+  effective_from date NOT NULL,
+  position bigint NOT NULL,
+  tier text NOT NULL,
+  discount_percent numeric NOT NULL,
+  PRIMARY KEY (partner_id, effective_from, position)
+);
+`,
+  },
+];
+
+/** Read models of deals: the deal list, the conflict queue, the commission ledger. */
+export const dealReadModelMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'deal read models',
+    sql: `
+CREATE TABLE deals_deal (
+  deal_id uuid PRIMARY KEY,
+  partner_id uuid,
+  channel text NOT NULL,
+  customer_name text NOT NULL,
+  customer_country text NOT NULL,
+  customer_domain text,
+  customer_tax_id text,
+  customer_key text NOT NULL,
+  customer_id uuid,
+  customer_class text,
+  status text NOT NULL,
+  stage text NOT NULL,
+  attribution text,
+  value_amount numeric NOT NULL,
+  currency text NOT NULL,
+  expected_close_date date NOT NULL,
+  products jsonb NOT NULL,
+  registered_at timestamptz NOT NULL,
+  registered_by text,
+  pam_id text,
+  holds_protection boolean NOT NULL,
+  protected_until date,
+  approved_at timestamptz,
+  co_seller text,
+  pending_extension uuid,
+  conflict_count int NOT NULL DEFAULT 0,
+  won_value numeric,
+  closed_on date,
+  cycle_days int,
+  lost_reason text,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX deals_deal_partner ON deals_deal (partner_id, registered_at DESC, deal_id DESC);
+CREATE INDEX deals_deal_status ON deals_deal (status, registered_at DESC, deal_id DESC);
+CREATE INDEX deals_deal_pam ON deals_deal (pam_id, registered_at DESC, deal_id DESC);
+CREATE INDEX deals_deal_customer ON deals_deal (customer_key, registered_at DESC, deal_id DESC);
+CREATE INDEX deals_deal_protection ON deals_deal (protected_until) WHERE status = 'open';
+
+CREATE TABLE deals_conflict (
+  deal_id uuid NOT NULL,
+  conflicting_deal_id uuid NOT NULL,
+  kind text NOT NULL,
+  conflicting_partner_id uuid,
+  matched_on jsonb NOT NULL,
+  first_deal_id uuid,
+  detected_at timestamptz NOT NULL,
+  PRIMARY KEY (deal_id, conflicting_deal_id)
+);
+
+CREATE TABLE deals_commission (
+  commission_id uuid PRIMARY KEY,
+  deal_id uuid NOT NULL,
+  partner_id uuid NOT NULL,
+  kind text NOT NULL,
+  direction text NOT NULL,
+  corrects_commission_id uuid,
+  tier text,
+  rate_percent numeric,
+  amount numeric NOT NULL,
+  currency text NOT NULL,
+  reporting_amount numeric,
+  reporting_currency text,
+  status text NOT NULL,
+  accrued_on date NOT NULL,
+  approved_by text,
+  paid_on date,
+  payment_reference text,
+  reason text
+);
+CREATE INDEX deals_commission_partner ON deals_commission (partner_id, accrued_on);
+`,
+  },
+];

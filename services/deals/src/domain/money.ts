@@ -1,0 +1,58 @@
+/*
+ * Money without floats: decimal strings (the contract's DecimalAmount) are read into BigInt
+ * micro-units (6 decimals), computed on, and written back. Rounding is half-up to the cent
+ * where an amount is derived (a commission), never on amounts the user typed.
+ */
+
+const SCALE = 1_000_000n;
+const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]{1,6})?$/;
+
+let currencies: ReadonlySet<string> | undefined;
+
+/** ISO 4217 codes this runtime knows (Intl's list, ~160 codes: RUB, USD, EUR, KZT, …). */
+export function isKnownCurrency(code: string): boolean {
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return currencies.has(code);
+}
+
+export function isDecimal(value: unknown): value is string {
+  return typeof value === 'string' && DECIMAL.test(value);
+}
+
+/** "1250.5" → 1250500000n. The caller has checked isDecimal. */
+export function toMicros(value: string): bigint {
+  const [whole, fraction = ''] = value.split('.');
+  return BigInt(whole!) * SCALE + BigInt(fraction.padEnd(6, '0'));
+}
+
+/** 1250500000n → "1250.50" (at least two decimals, at most six, no trailing zeros beyond two). */
+export function fromMicros(micros: bigint): string {
+  const negative = micros < 0n;
+  const abs = negative ? -micros : micros;
+  const whole = abs / SCALE;
+  let fraction = (abs % SCALE).toString().padStart(6, '0').replace(/0+$/, '');
+  if (fraction.length < 2) fraction = fraction.padEnd(2, '0');
+  return `${negative ? '-' : ''}${whole}.${fraction}`;
+}
+
+/** Rounds micro-units half-up to whole cents. */
+function roundToCents(micros: bigint): bigint {
+  const cent = 10_000n;
+  return ((micros + cent / 2n) / cent) * cent;
+}
+
+/** amount × percent / 100, rounded to the cent. percent may have decimals (e.g. 12.5). */
+export function percentOf(amount: string, percent: number): string {
+  const percentMicros = BigInt(Math.round(percent * 1_000_000));
+  return fromMicros(roundToCents((toMicros(amount) * percentMicros) / (100n * SCALE)));
+}
+
+/** amount × rate (both decimal strings), rounded to the cent. */
+export function convert(amount: string, rate: string): string {
+  return fromMicros(roundToCents((toMicros(amount) * toMicros(rate)) / SCALE));
+}
+
+export function compareDecimal(a: string, b: string): number {
+  const d = toMicros(a) - toMicros(b);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}
