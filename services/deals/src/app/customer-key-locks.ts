@@ -64,12 +64,21 @@ export class CustomerKeyLocks {
     return this.semaphore.run(() =>
       this.db.withSession(async (session) => {
         const query: Query = async (sql, params) => (await session.query(sql, params)).rows as never;
-        // unnest keeps the array's order, so the locks are taken in ascending order.
-        await session.query('SELECT pg_advisory_lock(k) FROM unnest($1::bigint[]) AS k', [ids]);
+        // unnest keeps the array's order, so the locks are taken in ascending order. The session
+        // commits without waiting for its WAL flush: its only writes are registry rows, and the
+        // deal's append that follows (synchronous, later in the same WAL) flushes them with it,
+        // so a row can only be lost together with the events it indexes. Reset before release.
+        await session.query(
+          `SELECT set_config('synchronous_commit', 'off', false), pg_advisory_lock(k) FROM unnest($1::bigint[]) AS k`,
+          [ids],
+        );
         try {
           return await fn(query);
         } finally {
-          await session.query('SELECT pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k', [ids]);
+          await session.query(
+            `SELECT set_config('synchronous_commit', 'on', false), pg_advisory_unlock(k) FROM unnest($1::bigint[]) AS k`,
+            [ids],
+          );
         }
       }),
     );

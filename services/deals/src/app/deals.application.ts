@@ -175,6 +175,43 @@ export class DealsApplication {
     return this.policy(deal.registered.program ?? 'default');
   }
 
+  /** The partner (local view) and the customer's class, in one round trip. */
+  private async registrationFacts(
+    partnerId: string | null | undefined,
+    keys: readonly string[],
+  ): Promise<{ partner: PartnerFacts | null; customerClass: CustomerClassFacts | null }> {
+    const uuid = partnerId && /^[0-9a-f-]{36}$/i.test(partnerId) ? partnerId : null;
+    const rows = await this.db.query<{
+      kind: string;
+      key: string | null;
+      a: string | null;
+      b: string | null;
+      c: string | null;
+    }>(
+      `SELECT 'partner' AS kind, NULL AS key, stage AS a, pam_id AS b, program AS c
+         FROM deals_partner_view WHERE partner_id = $1::uuid
+       UNION ALL
+       SELECT 'class', key, customer_id::text, customer_class, account_owner
+         FROM deals_customer_classes WHERE key = ANY($2)`,
+      [uuid, keys],
+    );
+    const p = rows.find((r) => r.kind === 'partner');
+    const partner = p && uuid ? { partnerId: uuid, stage: p.a, pamId: p.b, program: p.c ?? 'default' } : null;
+    let customerClass: CustomerClassFacts | null = null;
+    for (const key of keys) {
+      const row = rows.find((r) => r.kind === 'class' && r.key === key);
+      if (row) {
+        customerClass = {
+          customerId: row.a!,
+          customerClass: row.b as 'A' | 'B' | 'C',
+          accountOwner: row.c,
+        };
+        break;
+      }
+    }
+    return { partner, customerClass };
+  }
+
   async customerClassFor(keys: readonly string[]): Promise<CustomerClassFacts | null> {
     if (keys.length === 0) return null;
     const rows = await this.db.query<{
@@ -247,9 +284,10 @@ export class DealsApplication {
     if (actor.role === 'partner_user' && input.partnerId !== actor.partnerId)
       throw DomainError.permissionDenied('a partner user registers deals for its own partner only');
     const dealId = input.dealId || randomUUID();
-    const partner = channel === 'partner' ? await this.partnerFacts(input.partnerId) : null;
-    const policy = await this.policy(partner?.program ?? 'default');
+    const at = this.now().toISOString();
     const command = (
+      partner: PartnerFacts | null,
+      protectionDays: number,
       existing: ExistingRegistration[],
       customerClass: CustomerClassFacts | null,
     ): RegisterDeal => ({
@@ -260,51 +298,81 @@ export class DealsApplication {
         partner,
         existing,
         customerClass,
-        protectionDays: policy.protectionDays,
+        protectionDays,
         registeredBy: actor.id,
-        at: this.now().toISOString(),
+        at,
       },
     });
-    // Decide once without the registry: bad input and an ineligible partner are refused before any lock.
-    const [first] = dealDecider.decide(command([], null), dealDecider.initialState());
-    const keys = registryKeys((first!.data as DataOf<'DealRegistered'>).customerKeys);
-    const customerClass = await this.customerClassFor(keys);
+    // Bad input is refused before any I/O; this also gives the customer's normalized keys.
+    const eligible: PartnerFacts = {
+      partnerId: input.partnerId ?? '',
+      stage: 'enabled',
+      pamId: null,
+      program: 'default',
+    };
+    const [probe] = dealDecider.decide(
+      command(channel === 'partner' ? eligible : null, 1, [], null),
+      dealDecider.initialState(),
+    );
+    const keys = registryKeys((probe!.data as DataOf<'DealRegistered'>).customerKeys);
+    const { partner, customerClass } = await this.registrationFacts(
+      channel === 'partner' ? input.partnerId : null,
+      keys,
+    );
+    const { protectionDays } = await this.policy(partner?.program ?? 'default');
+    // An ineligible partner is refused before any lock is taken.
+    dealDecider.decide(command(partner, protectionDays, [], customerClass), dealDecider.initialState());
     return this.locks.withKeys(keys, async (query) => {
-      if ((await this.store.streamVersion(dealStream(dealId))) !== null)
-        throw DomainError.alreadyExists(`deal ${dealId} is already registered`, { dealId });
-      const existing = await this.existingRegistrations(keys, query);
-      const events = dealDecider.decide(command(existing, customerClass), dealDecider.initialState());
-      const registered = events[0]!.data as DataOf<'DealRegistered'>;
-      await query(
-        `INSERT INTO deals_customer_registry (key, deal_id, partner_id, channel, registered_at, holds_protection)
-         SELECT k, $2, $3, $4, $5, $6 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING`,
+      // One round trip: the rows already there (this statement's snapshot, taken under the locks)
+      // and this registration's own rows, written before its events (see CustomerKeyLocks).
+      const rows = await query<{ key: string; deal_id: string; mine: boolean }>(
+        `WITH mine AS (
+           INSERT INTO deals_customer_registry (key, deal_id, partner_id, channel, registered_at)
+           SELECT k, $2, $3, $4, $5 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING RETURNING key)
+         SELECT key, deal_id, false AS mine FROM deals_customer_registry
+           WHERE key = ANY($1) AND active AND partner_id IS DISTINCT FROM $6 AND deal_id <> $2
+         UNION ALL SELECT key, $2, true FROM mine`,
         [
           keys,
           dealId,
-          registered.partnerId,
-          registered.channel,
-          registered.registeredAt,
-          registered.holdsProtection ?? false,
+          channel === 'partner' ? input.partnerId : null,
+          channel,
+          at,
+          channel === 'partner' ? input.partnerId : null,
         ],
       );
+      const inserted = rows.filter((r) => r.mine).map((r) => r.key);
+      let events: readonly DealEvent[];
       let version: number;
       try {
+        const existing = await this.existingRegistrations(
+          rows.filter((r) => !r.mine),
+          query,
+        );
+        events = dealDecider.decide(
+          command(partner, protectionDays, existing, customerClass),
+          dealDecider.initialState(),
+        );
         version = (await this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream'))
           .nextExpectedVersion;
       } catch (error) {
-        await query('DELETE FROM deals_customer_registry WHERE deal_id = $1', [dealId]);
+        // Only the rows this attempt wrote: a dealId registered before keeps its own.
+        await query('DELETE FROM deals_customer_registry WHERE deal_id = $1 AND key = ANY($2)', [
+          dealId,
+          inserted,
+        ]);
+        if (error instanceof WrongExpectedVersionError)
+          throw DomainError.alreadyExists(`deal ${dealId} is already registered`, { dealId });
         throw error;
       }
+      const registered = events[0]!.data as DataOf<'DealRegistered'>;
       // The conflict is recorded on both deals: the earlier one learns who came after it.
-      const conflicted = new Set(
-        events.flatMap((e) =>
-          e.type === 'DealConflictDetected' ? e.data.conflicts.map((c) => c.conflictingDealId) : [],
-        ),
-      );
-      for (const other of existing.filter((e) => conflicted.has(e.dealId))) {
+      const conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
+      for (const c of conflicts) {
+        const earlier = { dealId: c.conflictingDealId!, partnerId: c.conflictingPartnerId };
         await this.store.append(
-          dealStream(other.dealId),
-          this.toAppend([conflictOnEarlierDeal(other, registered, other.matchedOn)], actor),
+          dealStream(earlier.dealId),
+          this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor),
           'stream-exists',
         );
       }
@@ -312,21 +380,17 @@ export class DealsApplication {
         dealId,
         version,
         events,
-        conflicts: conflicted.size,
+        conflicts: conflicts.length,
         holdsProtection: registered.holdsProtection ?? false,
       };
     });
   }
 
-  /** Active registrations and open direct deals with any of these keys, checked against their streams. */
+  /** The matched registry rows checked against their deals' streams: open ones only, stale rows dropped. */
   private async existingRegistrations(
-    keys: readonly string[],
+    rows: ReadonlyArray<{ key: string; deal_id: string }>,
     query: Query,
   ): Promise<ExistingRegistration[]> {
-    const rows = await query<{ key: string; deal_id: string }>(
-      'SELECT key, deal_id FROM deals_customer_registry WHERE key = ANY($1) AND active',
-      [keys],
-    );
     const byDeal = new Map<string, MatchedOn[]>();
     for (const row of rows) byDeal.set(row.deal_id, [...(byDeal.get(row.deal_id) ?? []), matchedOf(row.key)]);
     const out: ExistingRegistration[] = [];
@@ -390,15 +454,11 @@ export class DealsApplication {
     }
   }
 
-  /** Keeps the conflict index in step: a closed deal frees its customer; an approval holds protection. */
+  /** Keeps the conflict index in step: a closed deal frees its customer. */
   private async updateRegistry(dealId: string, events: readonly DealEvent[]): Promise<void> {
     for (const e of events) {
       if (['DealRegistrationRejected', 'DealRegistrationExpired', 'DealWon', 'DealLost'].includes(e.type))
         await this.db.query('UPDATE deals_customer_registry SET active = false WHERE deal_id = $1', [dealId]);
-      else if (e.type === 'DealRegistrationApproved')
-        await this.db.query('UPDATE deals_customer_registry SET holds_protection = true WHERE deal_id = $1', [
-          dealId,
-        ]);
     }
   }
 

@@ -18,7 +18,6 @@ CREATE TABLE deals_customer_registry (
   partner_id uuid,
   channel text NOT NULL,
   registered_at timestamptz NOT NULL,
-  holds_protection boolean NOT NULL,
   active boolean NOT NULL DEFAULT true,
   PRIMARY KEY (key, deal_id)
 );
