@@ -1,6 +1,6 @@
 import type { DataOf } from '@prm/contracts';
 import { DomainError, Violations } from '@prm/domain';
-import { matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
+import { isCountryCode, matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
 import type {
   ActorRef,
   ApproveCommission,
@@ -74,8 +74,6 @@ const INFLUENCE_ACTIVITIES = [
   'other',
 ] as const;
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-
 // ── dates ────────────────────────────────────────────────────────────────────────────────
 export function isIsoDate(value: unknown): value is string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -117,7 +115,7 @@ function checkMoney(
 
 function checkCountry(value: string | undefined, field: string, v: Violations): string {
   const code = (value ?? '').trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code) || regionNames.of(code) === code)
+  if (!isCountryCode(code))
     v.add(field, `"${value ?? ''}" is not an ISO 3166-1 alpha-2 country code (e.g. RU, DE)`);
   return code;
 }
@@ -210,6 +208,8 @@ function register(command: RegisterDeal, state: DealState): Events {
     );
 
   const estimatedValue = checkMoney(d.estimatedValue, 'estimatedValue', v);
+  if (typeof d.at !== 'string' || Number.isNaN(Date.parse(d.at)) || !isIsoDate(d.at.slice(0, 10)))
+    throw DomainError.invalid([{ field: 'at', reason: 'must be an ISO date-time (the service clock)' }]);
   const today = dayOf(d.at);
   if (!isIsoDate(d.expectedCloseDate)) v.add('expectedCloseDate', 'must be a date YYYY-MM-DD');
   else if (d.expectedCloseDate < today) v.add('expectedCloseDate', `is in the past (today is ${today})`);
@@ -338,7 +338,8 @@ function approve(command: ApproveRegistration, deal: RegisteredDeal): Events {
       data: {
         dealId: deal.dealId,
         partnerId: deal.partnerId!,
-        protectedUntil: addDays(dayOf(d.at), d.protectionDays),
+        // Approval never shortens protection an extension already gave.
+        protectedUntil: maxDate(deal.protectedUntil ?? '', addDays(dayOf(d.at), d.protectionDays)),
         ...(customerClass && { customerClass }),
         coSellRequired: customerClass === 'A',
         ...(deal.coSeller && { coSeller: deal.coSeller }),
@@ -501,6 +502,7 @@ function decideExtension(command: DecideProtectionExtension, deal: RegisteredDea
     if ((request.status === 'approved') === d.approve) return [];
     throw DomainError.precondition(`extension request ${d.requestId} was already ${request.status}`);
   }
+  requireOpen(deal, 'decide on its protection');
   if (!d.approve) {
     if (!isText(d.reason, 2000))
       throw DomainError.invalid([{ field: 'reason', reason: 'is required when refusing' }]);
@@ -516,7 +518,6 @@ function decideExtension(command: DecideProtectionExtension, deal: RegisteredDea
       },
     ];
   }
-  requireOpen(deal, 'extend its protection');
   const previous = deal.protectedUntil ?? dayOf(d.at);
   return [
     {
@@ -806,7 +807,16 @@ function correctCommission(command: CorrectCommission, deal: RegisteredDeal): Ev
     v.add('amount', 'must be a positive decimal such as "1500.00"');
   if (!isText(d.reason, 2000)) v.add('reason', 'is required (at most 2000 characters)');
   v.throwIfAny();
-  if (deal.ledger[d.commissionId]) return [];
+  const same = deal.ledger[d.commissionId];
+  if (same) {
+    if (same.kind === 'correction' && same.corrects === d.correctsCommissionId) return [];
+    throw DomainError.alreadyExists(
+      `ledger entry ${d.commissionId} already exists; a correction needs a new id`,
+      {
+        commissionId: d.commissionId,
+      },
+    );
+  }
   const corrected = entryOf(deal, d.correctsCommissionId);
   if (corrected.kind !== 'accrual')
     throw DomainError.precondition('corrections apply to an accrual entry, not to another correction');

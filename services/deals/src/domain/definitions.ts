@@ -1,6 +1,6 @@
 import type { DataOf } from '@prm/contracts';
 import { DomainError, Violations } from '@prm/domain';
-import { matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
+import { isCountryCode, matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
 import { isIsoDate } from './deal.decider';
 import { isDecimal, isKnownCurrency, toMicros } from './money';
 
@@ -11,7 +11,6 @@ import { isDecimal, isKnownCurrency, toMicros } from './money';
  */
 
 const CLASSES = ['A', 'B', 'C'] as const;
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
 export interface ClassifyCustomerInput {
   customerId: string;
@@ -34,7 +33,7 @@ export function classifyCustomer(
   const name = (input.name ?? '').trim();
   if (!name || name.length > 300) v.add('name', 'is required (1 to 300 characters)');
   const country = (input.country ?? '').trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country) || regionNames.of(country) === country)
+  if (!isCountryCode(country))
     v.add('country', `"${input.country ?? ''}" is not an ISO 3166-1 alpha-2 country code`);
   let domain: string | undefined;
   if (input.domain?.trim()) {
