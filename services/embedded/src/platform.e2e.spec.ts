@@ -14,6 +14,7 @@ import {
   uniqueSuffix,
 } from '@prm/testing';
 import { unaryClient } from '@prm/grpc';
+import { DEALS_PROTO, DEALS_SERVICE } from '@prm/deals';
 import { PARTNERS_SERVICE, PROTO_ROOT } from '@prm/partners';
 import { loadConfig } from './config';
 import { startPlatform } from './platform';
@@ -74,6 +75,23 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
         } finally {
           partners.close();
         }
+        // The deals service is served on the same port; a partner still prospecting may not register.
+        const deals = unaryClient(first.grpcAddress, DEALS_PROTO, [PROTO_ROOT], DEALS_SERVICE);
+        try {
+          const listed = (await deals.call('listDeals', { actor: registration.actor })) as {
+            deals: unknown[];
+          };
+          assert.equal(listed.deals.length, 0);
+          const policy = await deals.call('defineDealPolicy', {
+            actor: registration.actor,
+            program: 'default',
+            protectionDays: 60,
+            maxExtensionDays: 30,
+          });
+          assert.equal(policy.version, '0');
+        } finally {
+          deals.close();
+        }
         await first.runtime.store.append('test.restart-1', [testEvent()], 'no-stream');
         headBeforeRestart = String(await first.runtime.store.headPosition());
       } finally {
@@ -85,7 +103,7 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
         eventStore: { headPosition: string };
       };
       assert.equal(again.eventStore.headPosition, headBeforeRestart);
-      assert.equal(headBeforeRestart, '4'); // 3 partner events + 1 test event
+      assert.equal(headBeforeRestart, '5'); // 3 partner events + the deal policy + 1 test event
       await second.stop();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
