@@ -26,7 +26,7 @@ import {
   type Role,
   type TierOnDate,
 } from '../domain';
-import { CustomerKeyLocks, type Query } from './customer-key-locks';
+import { lockIdOf } from './customer-keys';
 import { dealReadModelProjection } from './deal-read-model.projection';
 import { dealsMigrations } from './deals.migrations';
 import { partnerViewProjection } from './partner-view.projection';
@@ -46,8 +46,6 @@ export interface DealsApplicationOptions {
   now?: () => Date;
   /** ISO 4217 code; commissions are also converted into it with the close date's rate. */
   reportingCurrency?: string;
-  /** Registrations holding a database session at once (PostgreSQL); keep below the pool size. */
-  registrationConcurrency?: number;
 }
 
 export interface DealResult {
@@ -84,6 +82,18 @@ function matchedOf(key: string): MatchedOn {
 }
 
 const POLICY_TTL_MS = 5_000;
+/** How long a claimed registration may take to append its events before its claim counts as dead. */
+const IN_FLIGHT_MS = 30_000;
+
+interface ClaimRow {
+  key: string;
+  deal_id: string;
+  partner_id: string | null;
+  channel: string;
+  registered_at: string | Date;
+  holds_protection: boolean;
+  mine: boolean;
+}
 
 /**
  * The deals service's application layer. Registration takes the customer's key locks, checks the
@@ -94,7 +104,6 @@ const POLICY_TTL_MS = 5_000;
  */
 export class DealsApplication {
   readonly now: () => Date;
-  private readonly locks: CustomerKeyLocks;
   private readonly policies = new Map<string, { at: number; policy: Policy }>();
 
   private constructor(
@@ -103,7 +112,6 @@ export class DealsApplication {
     private readonly options: DealsApplicationOptions,
   ) {
     this.now = options.now ?? (() => new Date());
-    this.locks = new CustomerKeyLocks(db, options.registrationConcurrency ?? 6);
   }
 
   static async create(
@@ -320,47 +328,45 @@ export class DealsApplication {
       keys,
     );
     const { protectionDays } = await this.policy(partner?.program ?? 'default');
-    // An ineligible partner is refused before any lock is taken.
+    // An ineligible partner is refused before anything is written.
     dealDecider.decide(command(partner, protectionDays, [], customerClass), dealDecider.initialState());
-    return this.locks.withKeys(keys, async (query) => {
-      // One round trip: the rows already there (this statement's snapshot, taken under the locks)
-      // and this registration's own rows, written before its events (see CustomerKeyLocks).
-      const rows = await query<{ key: string; deal_id: string; mine: boolean }>(
-        `WITH mine AS (
-           INSERT INTO deals_customer_registry (key, deal_id, partner_id, channel, registered_at)
-           SELECT k, $2, $3, $4, $5 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING RETURNING key)
-         SELECT key, deal_id, false AS mine FROM deals_customer_registry
-           WHERE key = ANY($1) AND active AND partner_id IS DISTINCT FROM $6 AND deal_id <> $2
-         UNION ALL SELECT key, $2, true FROM mine`,
-        [
-          keys,
-          dealId,
-          channel === 'partner' ? input.partnerId : null,
-          channel,
-          at,
-          channel === 'partner' ? input.partnerId : null,
-        ],
+    const lockIds = [...new Set(keys.map(lockIdOf))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    const partnerId = channel === 'partner' ? (input.partnerId ?? null) : null;
+    for (let attempt = 1; ; attempt++) {
+      const rows = await this.db.query<ClaimRow>(
+        `SELECT key, deal_id, partner_id, channel, registered_at, holds_protection, mine
+         FROM deals_claim_customer($1::text[], $2::bigint[], $3::uuid, $4::uuid, $5, $6::timestamptz)`,
+        [keys, lockIds, dealId, partnerId, channel, at],
       );
       const inserted = rows.filter((r) => r.mine).map((r) => r.key);
+      const release = () =>
+        this.db.query('DELETE FROM deals_customer_registry WHERE deal_id = $1 AND key = ANY($2)', [
+          dealId,
+          inserted,
+        ]);
       let events: readonly DealEvent[];
       let version: number;
       try {
-        const existing = await this.existingRegistrations(
-          rows.filter((r) => !r.mine),
-          query,
-        );
+        const { existing, corrected } = await this.existingRegistrations(rows.filter((r) => !r.mine));
+        if (corrected && attempt < 3) {
+          // The index was behind a stream (a crash between an append and its index update):
+          // now corrected, claim again so this registration's protection is decided on the truth.
+          await release();
+          continue;
+        }
         events = dealDecider.decide(
           command(partner, protectionDays, existing, customerClass),
           dealDecider.initialState(),
         );
+        const mine = rows.find((r) => r.mine);
+        const registeredHolds = (events[0]!.data as DataOf<'DealRegistered'>).holdsProtection ?? false;
+        if (mine && mine.holds_protection !== registeredHolds)
+          throw new Error(`registry and decider disagree on protection for deal ${dealId}; retry`);
         version = (await this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream'))
           .nextExpectedVersion;
       } catch (error) {
         // Only the rows this attempt wrote: a dealId registered before keeps its own.
-        await query('DELETE FROM deals_customer_registry WHERE deal_id = $1 AND key = ANY($2)', [
-          dealId,
-          inserted,
-        ]);
+        await release();
         if (error instanceof WrongExpectedVersionError)
           throw DomainError.alreadyExists(`deal ${dealId} is already registered`, { dealId });
         throw error;
@@ -370,10 +376,9 @@ export class DealsApplication {
       const conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
       for (const c of conflicts) {
         const earlier = { dealId: c.conflictingDealId!, partnerId: c.conflictingPartnerId };
-        await this.store.append(
+        await this.appendWhenItExists(
           dealStream(earlier.dealId),
           this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor),
-          'stream-exists',
         );
       }
       return {
@@ -383,40 +388,75 @@ export class DealsApplication {
         conflicts: conflicts.length,
         holdsProtection: registered.holdsProtection ?? false,
       };
-    });
+    }
   }
 
-  /** The matched registry rows checked against their deals' streams: open ones only, stale rows dropped. */
+  /**
+   * Appends to a deal that exists or is about to (its registration is in flight: claimed, not yet
+   * appended). Waits a little for it; a registration that never appears is given up with a log line.
+   */
+  private async appendWhenItExists(stream: string, events: EventToAppend[]): Promise<void> {
+    for (let wait = 5; ; wait *= 2) {
+      try {
+        await this.store.append(stream, events, 'stream-exists');
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || wait > IN_FLIGHT_MS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /**
+   * The matched registry rows checked against their deals' streams. Open deals give the evidence;
+   * a row without a stream is a registration in flight while young (its row is the evidence) and a
+   * dead one when older (dropped); a closed deal's rows are deactivated. `corrected` says the index
+   * had to be fixed.
+   */
   private async existingRegistrations(
-    rows: ReadonlyArray<{ key: string; deal_id: string }>,
-    query: Query,
-  ): Promise<ExistingRegistration[]> {
-    const byDeal = new Map<string, MatchedOn[]>();
-    for (const row of rows) byDeal.set(row.deal_id, [...(byDeal.get(row.deal_id) ?? []), matchedOf(row.key)]);
-    const out: ExistingRegistration[] = [];
-    for (const [dealId, matched] of byDeal) {
-      const state = await this.load(dealId);
-      if (!isRegistered(state.state)) {
-        // Its registration died between the row and the append: the row is stale.
-        await query('DELETE FROM deals_customer_registry WHERE deal_id = $1', [dealId]);
+    rows: readonly ClaimRow[],
+  ): Promise<{ existing: ExistingRegistration[]; corrected: boolean }> {
+    const byDeal = new Map<string, ClaimRow[]>();
+    for (const row of rows) byDeal.set(row.deal_id, [...(byDeal.get(row.deal_id) ?? []), row]);
+    const existing: ExistingRegistration[] = [];
+    let corrected = false;
+    const order: MatchedOn[] = ['tax_id', 'domain', 'name'];
+    for (const [dealId, matches] of byDeal) {
+      const first = matches[0]!;
+      const matchedOn = order.filter((m) => matches.some((r) => matchedOf(r.key) === m));
+      const { state } = await this.load(dealId);
+      if (!isRegistered(state)) {
+        if (Date.now() - new Date(first.registered_at).getTime() < IN_FLIGHT_MS) {
+          existing.push({
+            dealId,
+            partnerId: first.partner_id,
+            channel: first.channel as 'partner' | 'direct',
+            registeredAt: new Date(first.registered_at).toISOString(),
+            matchedOn,
+            holdsProtection: first.holds_protection,
+          });
+        } else {
+          await this.db.query('DELETE FROM deals_customer_registry WHERE deal_id = $1', [dealId]);
+          corrected = true;
+        }
         continue;
       }
-      const deal = state.state;
-      if (deal.status !== 'open') {
-        await query('UPDATE deals_customer_registry SET active = false WHERE deal_id = $1', [dealId]);
+      if (state.status !== 'open') {
+        await this.db.query('UPDATE deals_customer_registry SET active = false WHERE deal_id = $1', [dealId]);
+        corrected = true;
         continue;
       }
-      const order: MatchedOn[] = ['tax_id', 'domain', 'name'];
-      out.push({
+      existing.push({
         dealId,
-        partnerId: deal.partnerId,
-        channel: deal.channel,
-        registeredAt: deal.registered.registeredAt ?? '',
-        matchedOn: order.filter((m) => matched.includes(m)),
-        holdsProtection: deal.channel === 'partner' && deal.protectedUntil !== null,
+        partnerId: state.partnerId,
+        channel: state.channel,
+        registeredAt: state.registered.registeredAt ?? '',
+        matchedOn,
+        holdsProtection: state.channel === 'partner' && state.protectedUntil !== null,
       });
     }
-    return out.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
+    existing.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
+    return { existing, corrected };
   }
 
   // ── every other command ───────────────────────────────────────────────────────────────
@@ -454,11 +494,15 @@ export class DealsApplication {
     }
   }
 
-  /** Keeps the conflict index in step: a closed deal frees its customer. */
+  /** Keeps the conflict index in step: a closed deal frees its customer; an approval holds protection. */
   private async updateRegistry(dealId: string, events: readonly DealEvent[]): Promise<void> {
     for (const e of events) {
       if (['DealRegistrationRejected', 'DealRegistrationExpired', 'DealWon', 'DealLost'].includes(e.type))
         await this.db.query('UPDATE deals_customer_registry SET active = false WHERE deal_id = $1', [dealId]);
+      else if (e.type === 'DealRegistrationApproved')
+        await this.db.query('UPDATE deals_customer_registry SET holds_protection = true WHERE deal_id = $1', [
+          dealId,
+        ]);
     }
   }
 

@@ -7,22 +7,57 @@ export const dealsMigrations: readonly Migration[] = [
     name: 'customer registry and customer classes',
     sql: `
 -- The conflict index: one row per (normalized customer key, deal) of registrations and direct
--- deals. Written by the registration path while it holds the keys' locks, before the deal's
--- events are appended, so a concurrent registration of the same customer always sees it. It is
--- an index, not the truth: a matched row is checked against the deal's stream (a row without a
--- stream is a registration that died before its append and is dropped; a closed deal is
--- deactivated).
+-- deals, written by deals_claim_customer before the deal's events are appended. It is an index
+-- checked against the streams: a row whose deal has no stream is a registration in flight (young)
+-- or one that died before its append (old: dropped); a closed deal's row is deactivated.
 CREATE TABLE deals_customer_registry (
   key text NOT NULL,
   deal_id uuid NOT NULL,
   partner_id uuid,
   channel text NOT NULL,
   registered_at timestamptz NOT NULL,
+  holds_protection boolean NOT NULL,
   active boolean NOT NULL DEFAULT true,
   PRIMARY KEY (key, deal_id)
 );
 CREATE INDEX deals_customer_registry_active ON deals_customer_registry (key) WHERE active;
 CREATE INDEX deals_customer_registry_deal ON deals_customer_registry (deal_id);
+
+-- Registration's check-and-record in one call. Transaction-level advisory locks on the
+-- customer's keys (ids sorted by the caller, so registrations sharing keys never deadlock)
+-- serialize registrations of one customer across every replica; under them the rows of other
+-- partners' active registrations are read and this registration's rows are written, holding
+-- protection when no other active registration holds it and no direct deal is open. Each
+-- statement of this (volatile) function sees what committed before it, so the second of two
+-- simultaneous registrations always sees the first. The commit does not wait for the WAL flush:
+-- the deal's append that follows is synchronous and later in the same WAL, so it flushes these
+-- rows with it, and a row can only be lost together with the events it indexes.
+CREATE FUNCTION deals_claim_customer(
+  p_keys text[], p_lock_ids bigint[], p_deal_id uuid, p_partner_id uuid, p_channel text, p_at timestamptz)
+RETURNS TABLE (key text, deal_id uuid, partner_id uuid, channel text, registered_at timestamptz,
+               holds_protection boolean, mine boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_holds boolean;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  PERFORM pg_advisory_xact_lock(l) FROM unnest(p_lock_ids) AS l;
+  RETURN QUERY
+    SELECT r.key, r.deal_id, r.partner_id, r.channel, r.registered_at, r.holds_protection, false
+    FROM deals_customer_registry r
+    WHERE r.key = ANY(p_keys) AND r.active AND r.deal_id <> p_deal_id
+      AND (p_channel = 'direct' OR r.partner_id IS DISTINCT FROM p_partner_id);
+  v_holds := p_channel = 'partner' AND NOT EXISTS (
+    SELECT 1 FROM deals_customer_registry r
+    WHERE r.key = ANY(p_keys) AND r.active AND r.deal_id <> p_deal_id
+      AND r.partner_id IS DISTINCT FROM p_partner_id AND (r.holds_protection OR r.channel = 'direct'));
+  RETURN QUERY
+    INSERT INTO deals_customer_registry AS r (key, deal_id, partner_id, channel, registered_at, holds_protection)
+    SELECT k, p_deal_id, p_partner_id, p_channel, p_at, v_holds FROM unnest(p_keys) AS k
+    ON CONFLICT DO NOTHING
+    RETURNING r.key, r.deal_id, r.partner_id, r.channel, r.registered_at, r.holds_protection, true;
+END
+$fn$;
 
 -- Classified customers by each of their keys; the class applies to every deal with the customer.
 CREATE TABLE deals_customer_classes (

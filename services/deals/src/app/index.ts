@@ -1,6 +1,6 @@
 export * from './streams';
 export * from './deals.migrations';
-export * from './customer-key-locks';
+export * from './customer-keys';
 export * from './partner-view.projection';
 export * from './deal-read-model.projection';
 export * from './deals.application';

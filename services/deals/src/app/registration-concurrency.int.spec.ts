@@ -34,7 +34,7 @@ describe(
         dbs.push(db);
         const store = await SqlEventStore.create(db);
         stores.push(store);
-        apps.push(await DealsApplication.create(store, db, { registrationConcurrency: 8 }));
+        apps.push(await DealsApplication.create(store, db));
       }
       runner = new ProjectionRunner(
         dbs[0]!,
