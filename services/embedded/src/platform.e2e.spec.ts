@@ -117,6 +117,7 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
       ['KAFKA_BROKERS', 'localhost'],
       ['PRM_SEED_DEMO', 'maybe'],
       ['PRM_PAM_CAPACITY', '0'],
+      ['PRM_REPORTING_CURRENCY', 'EURO'],
     ] as const) {
       const run = spawnSync(process.execPath, [mainJs], {
         env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', [name]: value },
