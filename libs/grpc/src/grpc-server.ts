@@ -3,6 +3,7 @@ import {
   ServerCredentials,
   loadPackageDefinition,
   type GrpcObject,
+  type handleClientStreamingCall,
   type handleUnaryCall,
   type ServiceDefinition,
   type UntypedServiceImplementation,
@@ -24,7 +25,10 @@ export const PROTO_LOADER_OPTIONS: Options = {
 /** proto/ at the repository root (from libs/grpc/dist): every context's contract lives there. */
 export const PROTO_ROOT = join(__dirname, '..', '..', '..', 'proto');
 
-/** Unary handlers of one gRPC service, by method name (either case of the first letter). */
+/**
+ * Handlers of one gRPC service, by method name (either case of the first letter): unary ones
+ * take the request; client-streaming ones take an AsyncIterable of the request messages.
+ */
 export type GrpcHandlers = Record<string, (request: never) => Promise<unknown>>;
 
 /** What one context serves: its .proto files (relative to PROTO_ROOT) and its services' handlers. */
@@ -95,6 +99,21 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     for (const method of Object.keys(definition)) {
       const handler = handlers[method] ?? handlers[method.charAt(0).toLowerCase() + method.slice(1)];
       if (!handler) throw new Error(`gRPC service ${name}: no handler for ${method}`);
+      const kind = definition[method] as { requestStream?: boolean; responseStream?: boolean };
+      if (kind.requestStream && !kind.responseStream) {
+        // Client streaming: the handler gets the request messages as an async iterable and
+        // answers once, like a unary handler (errors mapped the same way).
+        const clientStreaming: handleClientStreamingCall<unknown, unknown> = (call, callback) => {
+          Promise.resolve()
+            .then(() => handler(call as AsyncIterable<unknown> as never))
+            .then(
+              (response) => callback(null, response),
+              (error: unknown) => callback(toGrpcError(error, log)),
+            );
+        };
+        implementation[method] = clientStreaming;
+        continue;
+      }
       const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
         // A handler that throws synchronously is mapped like one that rejects.
         Promise.resolve()

@@ -116,3 +116,19 @@ describe('real-world-looking CRM records', () => {
     }
   });
 });
+
+describe('keyedHasher matches createHmac', () => {
+  it('for short, long, Cyrillic keys and long secrets', () => {
+    const long = 'x'.repeat(1000);
+    for (const secret of [SECRET, 'k'.repeat(64), 'k'.repeat(65), Buffer.alloc(100, 7)]) {
+      const hasher = keyedHasher(secret);
+      for (const key of ['', 'd:romashka.ru', 'n:ромашка|RU', long, 'd:a.ru']) {
+        assert.deepEqual(
+          hasher(key),
+          createHmac('sha256', secret).update(key, 'utf8').digest(),
+          `${key.slice(0, 20)}`,
+        );
+      }
+    }
+  });
+});

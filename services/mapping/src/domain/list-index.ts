@@ -1,0 +1,174 @@
+import { KeyFilter, KeyTable } from './key-table';
+import { NO_KEY, type PackedList } from './packed-list';
+
+function find(parent: Int32Array, x: number): number {
+  while (parent[x] !== x) {
+    const up = parent[parent[x]!]!;
+    parent[x] = up;
+    x = up;
+  }
+  return x;
+}
+
+/** Both accounts (or companies) carry a tax id and they differ: two legal entities, whatever their names. */
+function taxConflict(keys: Int32Array, a: number, b: number): boolean {
+  const ah = keys[a * 6]!,
+    al = keys[a * 6 + 1]!,
+    bh = keys[b * 6]!,
+    bl = keys[b * 6 + 1]!;
+  return (ah | al) !== 0 && (bh | bl) !== 0 && (ah !== bh || al !== bl);
+}
+
+/**
+ * One list, deduplicated into companies: accounts that share a tax id or a domain are one
+ * company; accounts that share name + country are one company unless both carry different tax
+ * ids. A company's population is the strongest of its accounts (customer > opportunity >
+ * prospect). With `tables`, it also indexes every key to all accounts that carry it, for probing (the
+ * vendor's list; partner lists only probe).
+ */
+export class ListIndex {
+  readonly company: Int32Array;
+  readonly companyCount: number;
+  readonly companyPopulation: Uint8Array;
+  /** Per company: a tax id hash of one of its accounts (0, 0 when none), for the name-match guard. */
+  readonly companyTax: Int32Array;
+  /** With `tables`: every key → the companies that carry it. */
+  readonly probe?: ProbeIndex;
+  private memberStart?: Int32Array;
+  private memberList?: Int32Array;
+
+  private constructor(
+    readonly list: PackedList,
+    withTables: boolean,
+  ) {
+    const n = list.size;
+    const keys = list.keys;
+    const parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) parent[i] = i;
+    const first = [new KeyTable(n), new KeyTable(n), new KeyTable(n)] as const;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 3; k++) {
+        const h = keys[i * 6 + k * 2],
+          l = keys[i * 6 + k * 2 + 1];
+        if ((h | l) === 0) continue;
+        const j = first[k].putIfAbsent(h, l, i);
+        if (j === -1) continue;
+        if (k === 2 && taxConflict(keys, i, j)) continue;
+        const ri = find(parent, i),
+          rj = find(parent, j);
+        if (ri !== rj) parent[ri < rj ? rj : ri] = ri < rj ? ri : rj;
+      }
+    }
+    // Companies numbered in order of their first account.
+    const company = new Int32Array(n);
+    const idOfRoot = new Int32Array(n).fill(-1);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const r = find(parent, i);
+      if (idOfRoot[r] === -1) idOfRoot[r] = count++;
+      company[i] = idOfRoot[r]!;
+    }
+    const population = new Uint8Array(count).fill(NO_KEY);
+    const tax = new Int32Array(count * 2);
+    for (let i = 0; i < n; i++) {
+      const c = company[i]!;
+      if (list.population[i]! < population[c]!) population[c] = list.population[i]!;
+      if ((tax[c * 2]! | tax[c * 2 + 1]!) === 0) {
+        tax[c * 2] = keys[i * 6]!;
+        tax[c * 2 + 1] = keys[i * 6 + 1]!;
+      }
+    }
+    this.company = company;
+    this.companyCount = count;
+    this.companyPopulation = population;
+    this.companyTax = tax;
+    if (withTables) this.probe = buildProbe(list, company);
+  }
+
+  static build(list: PackedList, options: { tables?: boolean } = {}): ListIndex {
+    return new ListIndex(list, options.tables ?? false);
+  }
+
+  get size(): number {
+    return this.list.size;
+  }
+
+  /** The accounts (row numbers) of a company. */
+  members(company: number): Int32Array {
+    if (!this.memberStart) {
+      const start = new Int32Array(this.companyCount + 1);
+      for (let i = 0; i < this.size; i++) start[this.company[i] + 1] += 1;
+      for (let c = 0; c < this.companyCount; c++) start[c + 1] += start[c];
+      const fill = start.slice(0, this.companyCount);
+      const list = new Int32Array(this.size);
+      for (let i = 0; i < this.size; i++) list[fill[this.company[i]]++] = i;
+      this.memberStart = start;
+      this.memberList = list;
+    }
+    return this.memberList!.subarray(this.memberStart[company]!, this.memberStart[company + 1]!);
+  }
+
+  /** Accounts per population (0 customer, 1 opportunity, 2 prospect). */
+  populationCounts(): [number, number, number] {
+    const counts: [number, number, number] = [0, 0, 0];
+    for (let i = 0; i < this.size; i++) counts[this.list.population[i] as 0 | 1 | 2]++;
+    return counts;
+  }
+}
+
+/**
+ * Every key of a list (all three kinds in one table: their hashes differ by kind) → its first
+ * company (`value`) and, rarely, a chain of further companies with the same key (`extra` →
+ * `moreCompany` / `moreNext`), e.g. two companies of the same name with different tax ids.
+ */
+export interface ProbeIndex {
+  table: KeyTable;
+  filter: KeyFilter;
+  moreCompany: Int32Array;
+  moreNext: Int32Array;
+}
+
+function buildProbe(list: PackedList, company: Int32Array): ProbeIndex {
+  const n = list.size;
+  const keys = list.keys;
+  let present = 0;
+  for (let i = 0; i < n * 3; i++) if ((keys[i * 2] | keys[i * 2 + 1]) !== 0) present++;
+  const table = new KeyTable(present);
+  const filter = new KeyFilter(present);
+  let moreCompany = new Int32Array(16);
+  let moreNext = new Int32Array(16);
+  let more = 0;
+  for (let i = 0; i < n; i++) {
+    const c = company[i];
+    for (let k = 0; k < 3; k++) {
+      const h = keys[i * 6 + k * 2],
+        l = keys[i * 6 + k * 2 + 1];
+      if ((h | l) === 0) continue;
+      const first = table.putIfAbsent(h, l, c);
+      if (first === -1) {
+        filter.add(h);
+        continue;
+      }
+      if (first === c) continue;
+      const slot = table.find(h, l);
+      let e = table.extra(slot);
+      while (e !== -1 && moreCompany[e] !== c) e = moreNext[e];
+      if (e !== -1) continue;
+      if (more === moreCompany.length) {
+        const grownC = new Int32Array(more * 2);
+        grownC.set(moreCompany);
+        moreCompany = grownC;
+        const grownN = new Int32Array(more * 2);
+        grownN.set(moreNext);
+        moreNext = grownN;
+      }
+      moreCompany[more] = c;
+      moreNext[more] = table.extra(slot);
+      table.setExtra(slot, more);
+      more++;
+    }
+  }
+  return { table, filter, moreCompany, moreNext };
+}
+
+export { find as findRoot };
