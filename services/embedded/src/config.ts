@@ -16,6 +16,11 @@ export interface PlatformConfig {
   pamCapacity: number;
   /** ISO 4217; commissions are also recorded in it, converted at the close date's rate. */
   reportingCurrency?: string;
+  /**
+   * The per-deployment secret for account-mapping keyed hashes (privacy mode). Embedded mode
+   * creates one in the data directory when unset; distributed mode must set it to use privacy mode.
+   */
+  mappingHmacSecret?: string;
 }
 
 /** An integer variable in [min, max], or the fallback when unset; refused with its name otherwise. */
@@ -47,6 +52,14 @@ function currency(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return code;
 }
 
+function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (Buffer.byteLength(raw) < 16)
+    throw new ConfigurationError(name, 'must be at least 16 bytes (e.g. `openssl rand -hex 32`)');
+  return raw;
+}
+
 /** Reads and checks the environment once at start; a bad variable stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig {
   const seed = env.PRM_SEED_DEMO ?? 'true';
@@ -62,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     seedDemoData: seed === 'true' || seed === '1',
     pamCapacity: integer(env, 'PRM_PAM_CAPACITY', 10, 1, 10_000, 'a positive integer'),
     reportingCurrency: currency(env, 'PRM_REPORTING_CURRENCY'),
+    mappingHmacSecret: secret(env, 'PRM_MAPPING_HMAC_SECRET'),
   };
 }

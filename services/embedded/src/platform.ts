@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -9,6 +12,7 @@ import {
   partnerViewProjection,
 } from '@prm/deals';
 import { startGrpcServerFor } from '@prm/grpc';
+import { MappingApplication, mappingGrpcBinding } from '@prm/mapping';
 import {
   CertificationExpiryScheduler,
   DealMilestonesConsumer,
@@ -31,6 +35,19 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
+/**
+ * Embedded mode's mapping secret: created once (32 random bytes, hex, mode 0600) beside the
+ * data and reused, so privacy-mode hashes stay comparable across restarts.
+ */
+function embeddedSecret(dataDir: string): string {
+  const path = join(dataDir, 'mapping-hmac.secret');
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
 /** Boots the runtime and the HTTP server; used by main.ts and by tests. */
 export async function startPlatform(
   config: PlatformConfig,
@@ -45,6 +62,11 @@ export async function startPlatform(
     const deals = await DealsApplication.create(runtime.store, runtime.db, {
       reportingCurrency: config.reportingCurrency,
     });
+    const mapping = await MappingApplication.create(runtime.store, runtime.db, {
+      hmacSecret:
+        config.mappingHmacSecret ?? (config.databaseUrl ? undefined : embeddedSecret(config.dataDir)),
+      log,
+    });
     for (const projection of [partnerSummaryProjection, partnerViewProjection, dealReadModelProjection]) {
       const runner = new ProjectionRunner(runtime.db, runtime.bus, projection, { log });
       await runner.start();
@@ -55,7 +77,7 @@ export async function startPlatform(
     stops.push(() => milestones.stop());
     const grpc = await startGrpcServerFor(
       `${config.httpHost}:${config.grpcPort}`,
-      [partnersGrpcBinding(partners), dealsGrpcBinding(deals)],
+      [partnersGrpcBinding(partners), dealsGrpcBinding(deals), mappingGrpcBinding(mapping)],
       log,
     );
     stops.push(() => grpc.stop());
