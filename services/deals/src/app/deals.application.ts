@@ -10,6 +10,7 @@ import {
   dealPolicy,
   DEFAULT_MAX_EXTENSION_DAYS,
   DEFAULT_PROTECTION_DAYS,
+  REGISTERING_STAGES,
   exchangeRate,
   isRegistered,
   requireVendorAdmin,
@@ -86,13 +87,16 @@ const POLICY_TTL_MS = 5_000;
 const IN_FLIGHT_MS = 30_000;
 
 interface ClaimRow {
+  kind: 'partner' | 'refused' | 'class' | 'existing' | 'mine';
   key: string;
   deal_id: string;
   partner_id: string | null;
   channel: string;
   registered_at: string | Date;
   holds_protection: boolean;
-  mine: boolean;
+  a: string | null;
+  b: string | null;
+  c: string | null;
 }
 
 /**
@@ -181,43 +185,6 @@ export class DealsApplication {
 
   private async policyOf(deal: RegisteredDeal): Promise<Policy> {
     return this.policy(deal.registered.program ?? 'default');
-  }
-
-  /** The partner (local view) and the customer's class, in one round trip. */
-  private async registrationFacts(
-    partnerId: string | null | undefined,
-    keys: readonly string[],
-  ): Promise<{ partner: PartnerFacts | null; customerClass: CustomerClassFacts | null }> {
-    const uuid = partnerId && /^[0-9a-f-]{36}$/i.test(partnerId) ? partnerId : null;
-    const rows = await this.db.query<{
-      kind: string;
-      key: string | null;
-      a: string | null;
-      b: string | null;
-      c: string | null;
-    }>(
-      `SELECT 'partner' AS kind, NULL AS key, stage AS a, pam_id AS b, program AS c
-         FROM deals_partner_view WHERE partner_id = $1::uuid
-       UNION ALL
-       SELECT 'class', key, customer_id::text, customer_class, account_owner
-         FROM deals_customer_classes WHERE key = ANY($2)`,
-      [uuid, keys],
-    );
-    const p = rows.find((r) => r.kind === 'partner');
-    const partner = p && uuid ? { partnerId: uuid, stage: p.a, pamId: p.b, program: p.c ?? 'default' } : null;
-    let customerClass: CustomerClassFacts | null = null;
-    for (const key of keys) {
-      const row = rows.find((r) => r.kind === 'class' && r.key === key);
-      if (row) {
-        customerClass = {
-          customerId: row.a!,
-          customerClass: row.b as 'A' | 'B' | 'C',
-          accountOwner: row.c,
-        };
-        break;
-      }
-    }
-    return { partner, customerClass };
   }
 
   async customerClassFor(keys: readonly string[]): Promise<CustomerClassFacts | null> {
@@ -323,22 +290,30 @@ export class DealsApplication {
       dealDecider.initialState(),
     );
     const keys = registryKeys((probe!.data as DataOf<'DealRegistered'>).customerKeys);
-    const { partner, customerClass } = await this.registrationFacts(
-      channel === 'partner' ? input.partnerId : null,
-      keys,
-    );
-    const { protectionDays } = await this.policy(partner?.program ?? 'default');
-    // An ineligible partner is refused before anything is written.
-    dealDecider.decide(command(partner, protectionDays, [], customerClass), dealDecider.initialState());
     const lockIds = [...new Set(keys.map(lockIdOf))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
     const partnerId = channel === 'partner' ? (input.partnerId ?? null) : null;
     for (let attempt = 1; ; attempt++) {
-      const rows = await this.db.query<ClaimRow>(
-        `SELECT key, deal_id, partner_id, channel, registered_at, holds_protection, mine
-         FROM deals_claim_customer($1::text[], $2::bigint[], $3::uuid, $4::uuid, $5, $6::timestamptz)`,
-        [keys, lockIds, dealId, partnerId, channel, at],
+      // One round trip: the partner, the customer's class, and the claim (see the migration).
+      const claim = await this.db.query<ClaimRow>(
+        `SELECT kind, key, deal_id, partner_id, channel, registered_at, holds_protection, a, b, c
+         FROM deals_claim_customer($1::text[], $2::bigint[], $3::uuid, $4::uuid, $5, $6::timestamptz, $7::text[])`,
+        [keys, lockIds, dealId, partnerId, channel, at, REGISTERING_STAGES],
       );
-      const inserted = rows.filter((r) => r.mine).map((r) => r.key);
+      const p = claim.find((r) => r.kind === 'partner');
+      const partner: PartnerFacts | null =
+        p && partnerId ? { partnerId, stage: p.a, pamId: p.b, program: p.c ?? 'default' } : null;
+      const classRow = keys.map((k) => claim.find((r) => r.kind === 'class' && r.key === k)).find(Boolean);
+      const customerClass: CustomerClassFacts | null = classRow
+        ? { customerId: classRow.a!, customerClass: classRow.b as 'A' | 'B' | 'C', accountOwner: classRow.c }
+        : null;
+      const { protectionDays } = await this.policy(partner?.program ?? 'default');
+      if (claim.some((r) => r.kind === 'refused')) {
+        // Nothing was written; the decider says why (unknown partner, churned, stage).
+        dealDecider.decide(command(partner, protectionDays, [], customerClass), dealDecider.initialState());
+        throw DomainError.precondition(`partner ${partnerId} may not register deals`, { partnerId });
+      }
+      const rows = claim.filter((r) => r.kind === 'existing' || r.kind === 'mine');
+      const inserted = rows.filter((r) => r.kind === 'mine').map((r) => r.key);
       const release = () =>
         this.db.query('DELETE FROM deals_customer_registry WHERE deal_id = $1 AND key = ANY($2)', [
           dealId,
@@ -347,7 +322,9 @@ export class DealsApplication {
       let events: readonly DealEvent[];
       let version: number;
       try {
-        const { existing, corrected } = await this.existingRegistrations(rows.filter((r) => !r.mine));
+        const { existing, corrected } = await this.existingRegistrations(
+          rows.filter((r) => r.kind === 'existing'),
+        );
         if (corrected && attempt < 3) {
           // The index was behind a stream (a crash between an append and its index update):
           // now corrected, claim again so this registration's protection is decided on the truth.
@@ -358,7 +335,7 @@ export class DealsApplication {
           command(partner, protectionDays, existing, customerClass),
           dealDecider.initialState(),
         );
-        const mine = rows.find((r) => r.mine);
+        const mine = rows.find((r) => r.kind === 'mine');
         const registeredHolds = (events[0]!.data as DataOf<'DealRegistered'>).holdsProtection ?? false;
         if (mine && mine.holds_protection !== registeredHolds)
           throw new Error(`registry and decider disagree on protection for deal ${dealId}; retry`);

@@ -23,27 +23,48 @@ CREATE TABLE deals_customer_registry (
 CREATE INDEX deals_customer_registry_active ON deals_customer_registry (key) WHERE active;
 CREATE INDEX deals_customer_registry_deal ON deals_customer_registry (deal_id);
 
--- Registration's check-and-record in one call. Transaction-level advisory locks on the
--- customer's keys (ids sorted by the caller, so registrations sharing keys never deadlock)
--- serialize registrations of one customer across every replica; under them the rows of other
--- partners' active registrations are read and this registration's rows are written, holding
+-- Registration's facts, check and record in one call (one round trip). First the partner as the
+-- local view knows it: unknown or not in p_allowed_stages (the decider's list) → a 'refused' row
+-- and nothing written, the decider says why. Then the customer's class rows. Then transaction-level
+-- advisory locks on the customer's keys (ids sorted by the caller, so registrations sharing keys
+-- never deadlock) serialize registrations of one customer across every replica; under them the
+-- other partners' active rows are read and this registration's rows are written, holding
 -- protection when no other active registration holds it and no direct deal is open. Each
 -- statement of this (volatile) function sees what committed before it, so the second of two
 -- simultaneous registrations always sees the first. The commit does not wait for the WAL flush:
 -- the deal's append that follows is synchronous and later in the same WAL, so it flushes these
 -- rows with it, and a row can only be lost together with the events it indexes.
 CREATE FUNCTION deals_claim_customer(
-  p_keys text[], p_lock_ids bigint[], p_deal_id uuid, p_partner_id uuid, p_channel text, p_at timestamptz)
-RETURNS TABLE (key text, deal_id uuid, partner_id uuid, channel text, registered_at timestamptz,
-               holds_protection boolean, mine boolean)
+  p_keys text[], p_lock_ids bigint[], p_deal_id uuid, p_partner_id uuid, p_channel text, p_at timestamptz,
+  p_allowed_stages text[])
+RETURNS TABLE (kind text, key text, deal_id uuid, partner_id uuid, channel text, registered_at timestamptz,
+               holds_protection boolean, a text, b text, c text)
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_holds boolean;
+  v_partner record;
 BEGIN
+  IF p_channel = 'partner' THEN
+    SELECT v.stage, v.pam_id, v.program INTO v_partner FROM deals_partner_view v WHERE v.partner_id = p_partner_id;
+    IF FOUND THEN
+      RETURN QUERY SELECT 'partner', NULL::text, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::boolean,
+        v_partner.stage, v_partner.pam_id, v_partner.program;
+    END IF;
+    IF NOT FOUND OR v_partner.stage IS NULL OR NOT (v_partner.stage = ANY(p_allowed_stages)) THEN
+      RETURN QUERY SELECT 'refused', NULL::text, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::boolean,
+        NULL::text, NULL::text, NULL::text;
+      RETURN;
+    END IF;
+  END IF;
+  RETURN QUERY
+    SELECT 'class', k.key, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::boolean,
+      k.customer_id::text, k.customer_class, k.account_owner
+    FROM deals_customer_classes k WHERE k.key = ANY(p_keys);
   PERFORM set_config('synchronous_commit', 'off', true);
   PERFORM pg_advisory_xact_lock(l) FROM unnest(p_lock_ids) AS l;
   RETURN QUERY
-    SELECT r.key, r.deal_id, r.partner_id, r.channel, r.registered_at, r.holds_protection, false
+    SELECT 'existing', r.key, r.deal_id, r.partner_id, r.channel, r.registered_at, r.holds_protection,
+      NULL::text, NULL::text, NULL::text
     FROM deals_customer_registry r
     WHERE r.key = ANY(p_keys) AND r.active AND r.deal_id <> p_deal_id
       AND (p_channel = 'direct' OR r.partner_id IS DISTINCT FROM p_partner_id);
@@ -52,10 +73,13 @@ BEGIN
     WHERE r.key = ANY(p_keys) AND r.active AND r.deal_id <> p_deal_id
       AND r.partner_id IS DISTINCT FROM p_partner_id AND (r.holds_protection OR r.channel = 'direct'));
   RETURN QUERY
-    INSERT INTO deals_customer_registry AS r (key, deal_id, partner_id, channel, registered_at, holds_protection)
-    SELECT k, p_deal_id, p_partner_id, p_channel, p_at, v_holds FROM unnest(p_keys) AS k
-    ON CONFLICT DO NOTHING
-    RETURNING r.key, r.deal_id, r.partner_id, r.channel, r.registered_at, r.holds_protection, true;
+    WITH mine AS (
+      INSERT INTO deals_customer_registry AS r (key, deal_id, partner_id, channel, registered_at, holds_protection)
+      SELECT k, p_deal_id, p_partner_id, p_channel, p_at, v_holds FROM unnest(p_keys) AS k
+      ON CONFLICT DO NOTHING
+      RETURNING r.key, r.deal_id, r.partner_id, r.channel, r.registered_at, r.holds_protection)
+    SELECT 'mine', m.key, m.deal_id, m.partner_id, m.channel, m.registered_at, m.holds_protection,
+      NULL::text, NULL::text, NULL::text FROM mine m;
 END
 $fn$;
 
