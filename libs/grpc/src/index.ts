@@ -1,3 +1,4 @@
 export * from './grpc-errors';
 export * from './grpc-server';
 export * from './grpc-client';
+export * from './actor';

@@ -5,6 +5,7 @@ import { DomainError } from '@prm/domain';
 import { WrongExpectedVersionError, type CommandMetadata, type EventStore } from '@prm/event-store';
 import {
   classifyCustomer,
+  type ClassifyCustomerInput,
   conflictOnEarlierDeal,
   dealDecider,
   dealPolicy,
@@ -697,15 +698,7 @@ export class DealsApplication {
   }
 
   async classifyCustomer(
-    input: {
-      name: string;
-      domain?: string;
-      taxId?: string;
-      country: string;
-      customerClass: string;
-      accountOwner?: string;
-      reason?: string;
-    },
+    input: Omit<ClassifyCustomerInput, 'customerId'>,
     actor: Actor,
   ): Promise<{ customerId: string; customerClass: string; version: number }> {
     requireVendorAdmin(actor.role, 'classify customers');

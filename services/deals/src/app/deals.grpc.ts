@@ -1,5 +1,10 @@
-import { DomainError } from '@prm/domain';
-import { startGrpcServerFor, type GrpcBinding, type RunningGrpcServer } from '@prm/grpc';
+import {
+  actorFrom,
+  startGrpcServerFor,
+  type ActorMessage,
+  type GrpcBinding,
+  type RunningGrpcServer,
+} from '@prm/grpc';
 import type { Role } from '../domain';
 import type { Actor, DealResult, DealsApplication } from './deals.application';
 import { DealsQueries, type DealRow } from './deals.queries';
@@ -7,23 +12,11 @@ import { DealsQueries, type DealRow } from './deals.queries';
 export const DEALS_SERVICE = 'prm.deals.v1.DealsService';
 export const DEALS_PROTO = 'prm/deals/v1/deals.proto';
 
-type Req = Record<string, unknown> & { actor?: Record<string, string>; dealId?: string };
+type Req = Record<string, unknown> & { actor?: ActorMessage; dealId?: string };
 const ROLES: readonly Role[] = ['vendor_admin', 'pam', 'partner_user', 'direct_sales', 'service'];
 
 export function actorOf(request: Req): Actor {
-  const a = request.actor;
-  if (!a?.id)
-    throw DomainError.invalid([{ field: 'actor.id', reason: 'is required (who sends the command)' }]);
-  if (!ROLES.includes(a.role as Role))
-    throw DomainError.invalid([{ field: 'actor.role', reason: `must be one of ${ROLES.join(', ')}` }]);
-  if (a.role === 'partner_user' && !a.partnerId)
-    throw DomainError.invalid([{ field: 'actor.partnerId', reason: 'is required for a partner user' }]);
-  return {
-    id: a.id,
-    role: a.role as Role,
-    correlationId: a.correlationId || undefined,
-    partnerId: a.partnerId || undefined,
-  };
+  return actorFrom(request, ROLES);
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

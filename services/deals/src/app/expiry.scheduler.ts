@@ -1,3 +1,4 @@
+import { PeriodicJob } from '@prm/domain';
 import type { Actor, DealsApplication } from './deals.application';
 
 const SCHEDULER: Actor = { id: 'system:deal-protection-expiry', role: 'service' };
@@ -9,8 +10,7 @@ const SCHEDULER: Actor = { id: 'system:deal-protection-expiry', role: 'service' 
  * deal's own stream, so a stale read model, a repeated or an overlapping run changes nothing.
  */
 export class DealExpiryScheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private job?: PeriodicJob;
 
   constructor(
     private readonly app: DealsApplication,
@@ -37,20 +37,16 @@ export class DealExpiryScheduler {
   }
 
   start(everyMs = 60 * 60 * 1000): void {
-    const tick = () => {
-      if (this.running) return;
-      const today = this.app.now().toISOString().slice(0, 10);
-      this.running = this.runOnce(today)
-        .catch((error: unknown) => this.log(`deal expiry failed: ${(error as Error).message}`))
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, everyMs);
-    this.timer.unref();
-    tick();
+    this.job = new PeriodicJob(
+      'deal expiry',
+      (today) => this.runOnce(today),
+      () => this.app.now(),
+      this.log,
+    );
+    this.job.start(everyMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.job?.stop();
   }
 }

@@ -1,4 +1,9 @@
-import type { DataOf } from '@prm/contracts';
+import {
+  DealInfluenceRecordedData,
+  DealLostData,
+  DealRegistrationRejectedData,
+  type DataOf,
+} from '@prm/contracts';
 import { DomainError, Violations } from '@prm/domain';
 import { isCountryCode, matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
 import type {
@@ -47,32 +52,10 @@ export const DEFAULT_MAX_EXTENSION_DAYS = 60;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
-const REJECT_CODES = [
-  'channel_conflict',
-  'duplicate',
-  'direct_deal_exists',
-  'not_qualified',
-  'insufficient_information',
-  'other',
-] as const;
-const LOST_REASONS = [
-  'price',
-  'competitor',
-  'no_decision',
-  'budget',
-  'timing',
-  'product_fit',
-  'other',
-] as const;
-const INFLUENCE_ACTIVITIES = [
-  'introduction',
-  'presale',
-  'demo',
-  'technical_validation',
-  'implementation_plan',
-  'executive_access',
-  'other',
-] as const;
+// The closed lists are the contract's own, so the decider never accepts what the schema refuses.
+const REJECT_CODES = DealRegistrationRejectedData.shape.reasonCode.options;
+const LOST_REASONS = DealLostData.shape.lostReason.options;
+const INFLUENCE_ACTIVITIES = DealInfluenceRecordedData.shape.activity.options;
 
 // ── dates ────────────────────────────────────────────────────────────────────────────────
 export function isIsoDate(value: unknown): value is string {

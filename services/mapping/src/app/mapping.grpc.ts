@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@prm/domain';
-import { PROTO_ROOT, startGrpcServerFor, type GrpcBinding, type RunningGrpcServer } from '@prm/grpc';
+import {
+  actorFrom,
+  PROTO_ROOT,
+  startGrpcServerFor,
+  type ActorMessage,
+  type GrpcBinding,
+  type RunningGrpcServer,
+} from '@prm/grpc';
 import type {
   AccountView,
   Actor,
@@ -15,12 +22,6 @@ export { PROTO_ROOT };
 export const MAPPING_PROTO = 'prm/mapping/v1/mapping.proto';
 export const MAPPING_SERVICE = 'prm.mapping.v1.MappingService';
 
-interface ActorMessage {
-  id?: string;
-  role?: string;
-  correlationId?: string;
-  partnerId?: string;
-}
 interface OptionsMessage {
   owner?: string;
   partnerId?: string;
@@ -37,21 +38,7 @@ type Req = Record<string, unknown> & {
 const ROLES = ['vendor_admin', 'pam', 'partner_user', 'service'] as const;
 
 function actorOf(request: { actor?: ActorMessage | null }): Actor {
-  const a = request.actor;
-  if (!a?.id)
-    throw DomainError.invalid([{ field: 'actor.id', reason: 'is required (who sends the request)' }]);
-  if (!ROLES.includes(a.role as Actor['role'])) {
-    throw DomainError.invalid([{ field: 'actor.role', reason: `must be one of ${ROLES.join(', ')}` }]);
-  }
-  if (a.role === 'partner_user' && !a.partnerId) {
-    throw DomainError.invalid([{ field: 'actor.partnerId', reason: 'is required for a partner user' }]);
-  }
-  return {
-    id: a.id,
-    role: a.role as Actor['role'],
-    correlationId: a.correlationId || undefined,
-    partnerId: a.partnerId || undefined,
-  };
+  return actorFrom(request, ROLES);
 }
 
 /** Methods on an account list (its owner in `owner` / `partnerId`, or in `options` for imports). */

@@ -1,3 +1,4 @@
+import { PeriodicJob } from '@prm/domain';
 import type { Database } from '@prm/database';
 import type { Actor, PartnersApplication } from './partners.application';
 
@@ -10,8 +11,7 @@ const SCHEDULER: Actor = { id: 'system:certification-expiry', role: 'service' };
  * changes nothing. `start` runs it on an interval with the application's clock.
  */
 export class CertificationExpiryScheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private job?: PeriodicJob;
 
   constructor(
     private readonly app: PartnersApplication,
@@ -44,20 +44,16 @@ export class CertificationExpiryScheduler {
   }
 
   start(everyMs = 60 * 60 * 1000): void {
-    const tick = () => {
-      if (this.running) return;
-      const today = this.app.now().toISOString().slice(0, 10);
-      this.running = this.runOnce(today)
-        .catch((error: unknown) => this.log(`certification expiry failed: ${(error as Error).message}`))
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, everyMs);
-    this.timer.unref();
-    tick();
+    this.job = new PeriodicJob(
+      'certification expiry',
+      (today) => this.runOnce(today),
+      () => this.app.now(),
+      this.log,
+    );
+    this.job.start(everyMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.job?.stop();
   }
 }

@@ -1,5 +1,12 @@
 import { DomainError } from '@prm/domain';
-import { PROTO_ROOT, startGrpcServerFor, type GrpcBinding, type RunningGrpcServer } from '@prm/grpc';
+import {
+  actorFrom,
+  PROTO_ROOT,
+  startGrpcServerFor,
+  type ActorMessage,
+  type GrpcBinding,
+  type RunningGrpcServer,
+} from '@prm/grpc';
 import type { Actor, PartnersApplication, CommandResult } from './partners.application';
 import type { PartnerSummaryRow } from './partner-summary.projection';
 import { PartnersQueries } from './partners.queries';
@@ -8,12 +15,6 @@ export { PROTO_ROOT };
 export const PARTNERS_PROTO = 'prm/partners/v1/partners.proto';
 export const PARTNERS_SERVICE = 'prm.partners.v1.PartnersService';
 
-interface ActorMessage {
-  id?: string;
-  role?: string;
-  correlationId?: string;
-  partnerId?: string;
-}
 interface MoneyMessage {
   amount?: string;
   currency?: string;
@@ -23,21 +24,7 @@ type Req = Record<string, unknown> & { actor?: ActorMessage; partnerId?: string 
 const ROLES = ['vendor_admin', 'pam', 'partner_user', 'service'] as const;
 
 function actorOf(request: Req): Actor {
-  const a = request.actor;
-  if (!a?.id)
-    throw DomainError.invalid([{ field: 'actor.id', reason: 'is required (who sends the command)' }]);
-  if (!ROLES.includes(a.role as Actor['role'])) {
-    throw DomainError.invalid([{ field: 'actor.role', reason: `must be one of ${ROLES.join(', ')}` }]);
-  }
-  if (a.role === 'partner_user' && !a.partnerId) {
-    throw DomainError.invalid([{ field: 'actor.partnerId', reason: 'is required for a partner user' }]);
-  }
-  return {
-    id: a.id,
-    role: a.role as Actor['role'],
-    correlationId: a.correlationId || undefined,
-    partnerId: a.partnerId || undefined,
-  };
+  return actorFrom(request, ROLES);
 }
 
 /** What a partner user may call, always on its own partner only; everything else is the vendor's. */

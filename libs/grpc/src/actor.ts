@@ -1,0 +1,40 @@
+import { DomainError } from '@prm/domain';
+
+/** The `actor` message every command and query carries (the gateway fills it from the token). */
+export interface ActorMessage {
+  id?: string;
+  role?: string;
+  correlationId?: string;
+  partnerId?: string;
+}
+
+/** Who calls, checked: one of the context's roles; a partner user always names its partner. */
+export interface CallingActor<Role extends string> {
+  id: string;
+  role: Role;
+  correlationId?: string;
+  partnerId?: string;
+}
+
+/**
+ * Reads and checks the request's actor, the same way in every context: INVALID_ARGUMENT naming
+ * `actor.id`, `actor.role` (with the roles this context knows) or `actor.partnerId`.
+ */
+export function actorFrom<Role extends string>(
+  request: { actor?: ActorMessage | null },
+  roles: readonly Role[],
+): CallingActor<Role> {
+  const a = request.actor;
+  if (!a?.id)
+    throw DomainError.invalid([{ field: 'actor.id', reason: 'is required (who sends the request)' }]);
+  if (!roles.includes(a.role as Role))
+    throw DomainError.invalid([{ field: 'actor.role', reason: `must be one of ${roles.join(', ')}` }]);
+  if (a.role === 'partner_user' && !a.partnerId)
+    throw DomainError.invalid([{ field: 'actor.partnerId', reason: 'is required for a partner user' }]);
+  return {
+    id: a.id,
+    role: a.role as Role,
+    correlationId: a.correlationId || undefined,
+    partnerId: a.partnerId || undefined,
+  };
+}
