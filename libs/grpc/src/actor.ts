@@ -1,4 +1,4 @@
-import { DomainError } from '@prm/domain';
+import { Violations } from '@prm/domain';
 
 /** The `actor` message every command and query carries (the gateway fills it from the token). */
 export interface ActorMessage {
@@ -18,23 +18,22 @@ export interface CallingActor<Role extends string> {
 
 /**
  * Reads and checks the request's actor, the same way in every context: INVALID_ARGUMENT naming
- * `actor.id`, `actor.role` (with the roles this context knows) or `actor.partnerId`.
+ * every bad field of `actor.id`, `actor.role` (with the roles this context knows), `actor.partnerId`.
  */
 export function actorFrom<Role extends string>(
   request: { actor?: ActorMessage | null },
   roles: readonly Role[],
 ): CallingActor<Role> {
   const a = request.actor;
-  if (!a?.id)
-    throw DomainError.invalid([{ field: 'actor.id', reason: 'is required (who sends the request)' }]);
-  if (!roles.includes(a.role as Role))
-    throw DomainError.invalid([{ field: 'actor.role', reason: `must be one of ${roles.join(', ')}` }]);
-  if (a.role === 'partner_user' && !a.partnerId)
-    throw DomainError.invalid([{ field: 'actor.partnerId', reason: 'is required for a partner user' }]);
+  const v = new Violations();
+  v.check(!!a?.id, 'actor.id', 'is required (who sends the request)');
+  v.check(roles.includes(a?.role as Role), 'actor.role', `must be one of ${roles.join(', ')}`);
+  if (a?.role === 'partner_user') v.check(!!a.partnerId, 'actor.partnerId', 'is required for a partner user');
+  v.throwIfAny();
   return {
-    id: a.id,
-    role: a.role as Role,
-    correlationId: a.correlationId || undefined,
-    partnerId: a.partnerId || undefined,
+    id: a!.id!,
+    role: a!.role as Role,
+    correlationId: a!.correlationId || undefined,
+    partnerId: a!.partnerId || undefined,
   };
 }

@@ -13,6 +13,8 @@ import {
 } from '@prm/deals';
 import { startGrpcServerFor } from '@prm/grpc';
 import { MappingApplication, mappingGrpcBinding } from '@prm/mapping';
+import { MetricsApplication, metricsGrpcBinding } from '@prm/metrics';
+import type { Quadrant } from '@prm/contracts';
 import {
   CertificationExpiryScheduler,
   DealMilestonesConsumer,
@@ -62,9 +64,29 @@ export async function startPlatform(
     const deals = await DealsApplication.create(runtime.store, runtime.db, {
       reportingCurrency: config.reportingCurrency,
     });
+    const metrics = await MetricsApplication.create(runtime.store, runtime.db, { log });
+    const metricsRunner = await metrics.startProjection(runtime.bus);
+    stops.push(() => metricsRunner.stop());
+    metrics.startPublisher();
+    stops.push(() => metrics.stopPublisher());
+    // Deal acceleration ranks partners by their quadrant: a copy refreshed from the metrics read model.
+    const quadrants = new Map<string, Quadrant>();
+    const refreshQuadrants = async () => {
+      const { points } = await metrics.quadrant({});
+      quadrants.clear();
+      for (const point of points) quadrants.set(point.partnerId, point.quadrant as Quadrant);
+    };
+    await refreshQuadrants();
+    const quadrantTimer = setInterval(
+      () => void refreshQuadrants().catch((e: unknown) => log(`quadrant refresh: ${(e as Error).message}`)),
+      30_000,
+    );
+    quadrantTimer.unref();
+    stops.push(async () => clearInterval(quadrantTimer));
     const mapping = await MappingApplication.create(runtime.store, runtime.db, {
       hmacSecret:
         config.mappingHmacSecret ?? (config.databaseUrl ? undefined : embeddedSecret(config.dataDir)),
+      quadrantOf: (partnerId) => quadrants.get(partnerId),
       log,
     });
     for (const projection of [partnerSummaryProjection, partnerViewProjection, dealReadModelProjection]) {
@@ -77,7 +99,12 @@ export async function startPlatform(
     stops.push(() => milestones.stop());
     const grpc = await startGrpcServerFor(
       `${config.httpHost}:${config.grpcPort}`,
-      [partnersGrpcBinding(partners), dealsGrpcBinding(deals), mappingGrpcBinding(mapping)],
+      [
+        partnersGrpcBinding(partners),
+        dealsGrpcBinding(deals),
+        mappingGrpcBinding(mapping),
+        metricsGrpcBinding(metrics),
+      ],
       log,
     );
     stops.push(() => grpc.stop());

@@ -503,7 +503,7 @@ function mappingGrpcSuite(
           code(status.INVALID_ARGUMENT)(e);
           assert.deepEqual(
             fieldViolationsOf(e).map((v) => v.field),
-            ['actor.id'],
+            ['actor.id', 'actor.role'],
           );
           return true;
         });

@@ -1,0 +1,349 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresDatabase } from '@prm/database';
+import { SqlEventStore } from '@prm/event-store';
+import { createKafka, KafkaEventBus, OutboxRelay } from '@prm/messaging';
+import {
+  bulkRebuildPartnerHealth,
+  DEFAULT_SCORING,
+  generateEvents,
+  InMemoryHealthFold,
+  MetricsApplication,
+  rebuildPartnerHealth,
+} from '@prm/metrics';
+import { createTestDatabase, kafkaBrokers, uniqueSuffix } from '@prm/testing';
+import type { RecordedEvent } from '@prm/contracts';
+
+/*
+ * Metrics benchmarks: the partner-health fold purely in memory, and a rebuild of the
+ * PostgreSQL read models through the ProjectionRunner from an event store holding
+ * 1,000,000 events of 10,000 partners (BENCH_METRICS_SCALE multiplies both). Progress on
+ * stderr; one JSON report on stdout.
+ */
+
+export interface MetricsBenchOptions {
+  /** Which parts to run: fold, rebuild, lag (default all; env BENCH_METRICS_ONLY=fold,lag). */
+  only?: string[];
+  /** Multiplies the event and partner counts (default 1: 1,000,000 events, 10,000 partners). */
+  scale?: number;
+  log?: (line: string) => void;
+}
+
+export interface MetricsBenchReport {
+  benchmark: 'metrics';
+  scale: number;
+  partners: number;
+  events: number;
+  results: Array<Record<string, unknown>>;
+  peakRssMb: number;
+}
+
+let peakRss = 0;
+const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+
+export async function runMetricsBench(options: MetricsBenchOptions = {}): Promise<MetricsBenchReport> {
+  const scale = options.scale ?? 1;
+  const log = options.log ?? ((line: string) => process.stderr.write(`[bench:metrics] ${line}\n`));
+  const timer = setInterval(sample, 200);
+  const only = new Set(options.only ?? ['fold', 'rebuild', 'lag']);
+  const partners = Math.max(10, Math.round(10_000 * scale));
+  const target = Math.max(1000, Math.round(1_000_000 * scale));
+  log(`generating ~${target.toLocaleString('en')} events for ${partners.toLocaleString('en')} partners`);
+  const events =
+    only.has('fold') || only.has('rebuild') ? generateEvents({ partners, events: target, seed: 2026 }) : [];
+  log(`generated ${events.length.toLocaleString('en')} events`);
+  const results: Array<Record<string, unknown>> = [];
+  try {
+    if (only.has('fold')) results.push(foldInMemory(events, false, log), foldInMemory(events, true, log));
+    if (only.has('rebuild')) results.push(...(await rebuildIntoPostgres(events, scale, log)));
+    if (only.has('lag')) results.push(await liveLag(scale, log));
+  } finally {
+    clearInterval(timer);
+    sample();
+  }
+  return {
+    benchmark: 'metrics',
+    scale,
+    partners,
+    events: events.length,
+    results,
+    peakRssMb: Math.round(peakRss / 1e6),
+  };
+}
+
+function foldInMemory(events: readonly RecordedEvent[], score: boolean, log: (line: string) => void) {
+  const fold = new InMemoryHealthFold({ configs: [DEFAULT_SCORING], score, keepHistory: score });
+  const started = performance.now();
+  let next = 0.1;
+  for (let i = 0; i < events.length; i++) {
+    fold.apply(events[i]!);
+    if (i / events.length >= next) {
+      log(`in-memory fold (scoring ${score ? 'per event' : 'off'}): ${Math.round(next * 100)} %`);
+      next += 0.1;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  sample();
+  return {
+    name: score ? 'fold-in-memory-with-per-event-scoring' : 'fold-in-memory',
+    events: events.length,
+    seconds: Math.round(seconds * 1000) / 1000,
+    eventsPerSecond: Math.round(events.length / seconds),
+    goalEventsPerSecond: 300_000,
+    quadrantChanges: fold.history.length,
+  };
+}
+
+async function rebuildIntoPostgres(
+  events: readonly RecordedEvent[],
+  scale: number,
+  log: (line: string) => void,
+) {
+  const tdb = await createTestDatabase('bench_metrics');
+  const db = new PostgresDatabase(tdb.url, { max: 4 });
+  const store = await SqlEventStore.create(db);
+  const results: Array<Record<string, unknown>> = [];
+  try {
+    log('appending the events to the event store');
+    const appendStarted = performance.now();
+    // Chunks in event-time order; within a chunk one append per stream (group-committed), so
+    // a stream's events never race each other.
+    for (let i = 0; i < events.length; i += 5000) {
+      const byStream = new Map<string, RecordedEvent[]>();
+      for (const e of events.slice(i, i + 5000)) {
+        let list = byStream.get(e.streamId);
+        if (!list) byStream.set(e.streamId, (list = []));
+        list.push(e);
+      }
+      await Promise.all(
+        [...byStream].map(([stream, list]) =>
+          store.append(
+            stream,
+            list.map((e) => ({
+              id: e.id,
+              type: e.type,
+              schemaVersion: 1,
+              data: e.data,
+              metadata: e.metadata,
+            })),
+            'any',
+          ),
+        ),
+      );
+      if ((i / 5000) % 20 === 0)
+        log(
+          `appended ${Math.min(events.length, i + 5000).toLocaleString('en')}/${events.length.toLocaleString('en')}`,
+        );
+    }
+    const appendSeconds = (performance.now() - appendStarted) / 1000;
+    const counts = async () =>
+      (
+        await db.query<{ partners: string; history: string }>(
+          'SELECT (SELECT count(*) FROM metrics_partner_health) AS partners, (SELECT count(*) FROM metrics_quadrant_history) AS history',
+        )
+      )[0]!;
+    log('bulk rebuild of the partner-health read models (read the log, fold in memory, write once)');
+    let lastLog = 0;
+    const progress = (label: string) => (p: { done: bigint; total: bigint; eventsPerSecond: number }) => {
+      sample();
+      if (Date.now() - lastLog > 2000 || p.done >= p.total) {
+        lastLog = Date.now();
+        log(
+          `${label} ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')} (${Math.round(p.eventsPerSecond).toLocaleString('en')} ev/s)`,
+        );
+      }
+    };
+    let started = performance.now();
+    const bulk = await bulkRebuildPartnerHealth(db, store, {
+      configs: [DEFAULT_SCORING],
+      onProgress: progress('bulk rebuild'),
+    });
+    let seconds = (performance.now() - started) / 1000;
+    let rows = await counts();
+    results.push({
+      name: 'rebuild-postgres-bulk',
+      events: events.length,
+      processed: bulk.processed,
+      seconds: Math.round(seconds * 100) / 100,
+      eventsPerSecond: Math.round(events.length / seconds),
+      goalEventsPerSecond: 30_000,
+      appendSeconds: Math.round(appendSeconds * 100) / 100,
+      partnerRows: Number(rows.partners),
+      quadrantHistoryRows: Number(rows.history),
+    });
+    // The runner's batch-by-batch rebuild (1,000 events per transaction) is much slower on a big
+    // log; it runs by default only on small scales (BENCH_METRICS_RUNNER=1 forces it).
+    if (scale <= 0.1 || process.env.BENCH_METRICS_RUNNER === '1') {
+      log('rebuild through the ProjectionRunner (batches of 1,000 events, one transaction each)');
+      started = performance.now();
+      const result = await rebuildPartnerHealth(db, store, [DEFAULT_SCORING], progress('runner rebuild'));
+      seconds = (performance.now() - started) / 1000;
+      rows = await counts();
+      results.push({
+        name: 'rebuild-postgres-runner',
+        events: events.length,
+        processed: result.processed,
+        seconds: Math.round(seconds * 100) / 100,
+        eventsPerSecond: Math.round(events.length / seconds),
+        goalEventsPerSecond: 30_000,
+        partnerRows: Number(rows.partners),
+        quadrantHistoryRows: Number(rows.history),
+      });
+    }
+    return results;
+  } finally {
+    await store.close();
+    await db.close();
+    await tdb.drop();
+  }
+}
+
+/**
+ * Live lag through real Kafka: events appended at 1,000/s to the event store → outbox relay →
+ * Kafka → the projection's consumer → committed read model. The lag of an event is from its
+ * append resolving to the projection's status showing a position at or past it (polled every
+ * 2 ms on its own connection). Input topics are unique per run (the broker may be shared).
+ */
+async function liveLag(scale: number, log: (line: string) => void): Promise<Record<string, unknown>> {
+  const seconds = Math.max(5, Math.round(30 * scale));
+  const rate = 1000;
+  const suffix = uniqueSuffix();
+  const contexts: Record<string, string> = {
+    partners: `partners${suffix}`,
+    deals: `deals${suffix}`,
+    mapping: `mapping${suffix}`,
+  };
+  const events = generateEvents({
+    partners: Math.max(20, Math.round(500 * scale)),
+    events: seconds * rate,
+    seed: 99,
+  });
+  const tdb = await createTestDatabase('bench_metrics_lag');
+  const db = new PostgresDatabase(tdb.url, { max: 6 });
+  const store = await SqlEventStore.create(db);
+  const kafka = createKafka({ brokers: kafkaBrokers, clientId: `metrics-bench-${suffix}` });
+  const relay = new OutboxRelay(store, db, kafka, {
+    name: `bench-${suffix}`,
+    contexts: Object.values(contexts),
+  });
+  const app = await MetricsApplication.create(store, db, {
+    scoring: [DEFAULT_SCORING],
+    projection: { name: `bench-lag-${suffix}`, contexts: Object.values(contexts) },
+  });
+  const bus = new KafkaEventBus(kafka);
+  await relay.start();
+  const runner = await app.startProjection(bus);
+  const poller = new PostgresDatabase(tdb.url, { max: 1 });
+  /** stream → [version, appended at] not yet visible in the read model. */
+  const pending = new Map<string, Array<[number, number]>>();
+  const lags: number[] = [];
+  let polling = true;
+  const poll = (async () => {
+    while (polling) {
+      const streams = [...pending.keys()];
+      if (streams.length > 0) {
+        const marks = await poller.query<{ stream_id: string; version: string }>(
+          'SELECT stream_id, version FROM projection_stream_marks WHERE projection = $1 AND stream_id = ANY($2)',
+          [app.projection.name, streams],
+        );
+        const now = performance.now();
+        for (const m of marks) {
+          const list = pending.get(m.stream_id)!;
+          const left = list.filter(([version, at]) => {
+            if (version > Number(m.version)) return true;
+            lags.push(Math.max(0, now - at));
+            return false;
+          });
+          if (left.length === 0) pending.delete(m.stream_id);
+          else pending.set(m.stream_id, left);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  })();
+  try {
+    log(`live lag: ${events.length.toLocaleString('en')} events at ${rate}/s through Kafka`);
+    const start = performance.now();
+    const tick = 10; // ms; 10 events per tick
+    for (let i = 0; i < events.length; i += (rate * tick) / 1000) {
+      const due = start + (i / rate) * 1000;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const slice = events.slice(i, i + (rate * tick) / 1000);
+      const byStream = new Map<string, RecordedEvent[]>();
+      for (const e of slice) {
+        const dot = e.streamId.indexOf('.');
+        const stream = `${contexts[e.streamId.slice(0, dot)]}${e.streamId.slice(dot)}`;
+        let list = byStream.get(stream);
+        if (!list) byStream.set(stream, (list = []));
+        list.push(e);
+      }
+      void Promise.all(
+        [...byStream].map(async ([stream, list]) => {
+          const r = await store.append(
+            stream,
+            list.map((e) => ({
+              id: randomUUID(),
+              type: e.type,
+              schemaVersion: 1,
+              data: e.data,
+              metadata: e.metadata,
+            })),
+            'any',
+          );
+          const at = performance.now();
+          const versions = pending.get(stream) ?? [];
+          for (let v = r.nextExpectedVersion - list.length + 1; v <= r.nextExpectedVersion; v++)
+            versions.push([v, at]);
+          pending.set(stream, versions);
+        }),
+      );
+      if (i > 0 && i % (rate * 5) === 0)
+        log(`live lag: ${i.toLocaleString('en')} appended, ${lags.length.toLocaleString('en')} projected`);
+    }
+    const deadline = performance.now() + 60_000;
+    while (lags.length < events.length && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    sample();
+    const sorted = Float64Array.from(lags).sort();
+    const pct = (q: number) =>
+      sorted.length
+        ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((q / 100) * sorted.length) - 1)]! * 10) / 10
+        : null;
+    return {
+      name: 'live-lag-kafka',
+      events: events.length,
+      ratePerSecond: rate,
+      measured: lags.length,
+      lagMs: { p50: pct(50), p95: pct(95), p99: pct(99), max: pct(100) },
+      goalP99Ms: 100,
+    };
+  } finally {
+    polling = false;
+    await poll;
+    await runner.stop();
+    await bus.close();
+    await relay.stop();
+    await poller.close();
+    await store.close();
+    await db.close();
+    await tdb.drop();
+  }
+}
+
+if (require.main === module) {
+  runMetricsBench({
+    scale: Number(process.env.BENCH_METRICS_SCALE ?? '1'),
+    only: process.env.BENCH_METRICS_ONLY ? process.env.BENCH_METRICS_ONLY.split(',') : undefined,
+  }).then(
+    (report) => {
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `[bench:metrics] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,5 @@
+export * from './metrics.application';
+export * from './metrics.grpc';
+export * from './metrics.migrations';
+export * from './partner-health.projection';
+export * from './rebuild';

@@ -1,0 +1,196 @@
+import { migrate, type Database } from '@prm/database';
+import type { EventStore } from '@prm/event-store';
+import { InProcessEventBus, messagingMigrations } from '@prm/messaging';
+import { ProjectionRunner, projectionRunnerMigrations, type RebuildProgress } from '@prm/projections';
+import {
+  applyToChannel,
+  CHANNEL_EVENT_TYPES,
+  emptyChannelAccumulator,
+  emptyGlobalState,
+  foldEvent,
+  GLOBAL_EVENT_TYPES,
+  newEntry,
+  partnersAffectedBy,
+  refreshScorecard,
+  type DealChannelInfo,
+  type PartnerEntry,
+  type QuadrantChange,
+  type ScoringConfig,
+} from '../domain';
+import { PARTNER_HEALTH_TABLES, partnerHealthMigrations } from './metrics.migrations';
+import {
+  PARTNER_HEALTH_PROJECTION,
+  PartnerHealthProjection,
+  writeHealthRows,
+} from './partner-health.projection';
+
+export interface RebuildOptions {
+  configs: readonly ScoringConfig[];
+  /** Projection name and contexts, as given to PartnerHealthProjection. */
+  name?: string;
+  contexts?: string[];
+  onProgress?: (p: RebuildProgress) => void;
+  /** Events read from the store per page (default 5,000). */
+  pageSize?: number;
+}
+
+/**
+ * Rebuild through the ProjectionRunner (truncate, new generation, replay batch by batch):
+ * the path `runner.rebuild()` takes, for comparison and small logs.
+ */
+export async function rebuildPartnerHealth(
+  db: Database,
+  store: EventStore,
+  configs: readonly ScoringConfig[],
+  onProgress?: (p: RebuildProgress) => void,
+  timeoutMs = 60 * 60_000,
+): Promise<{ processed: number; generation: number }> {
+  const bus = new InProcessEventBus(store, db);
+  const runner = new ProjectionRunner(db, bus, new PartnerHealthProjection({ configs }));
+  try {
+    await runner.start();
+    await runner.rebuild(onProgress, timeoutMs);
+    const status = await runner.status();
+    return { processed: status.processed, generation: status.generation };
+  } finally {
+    await runner.stop();
+    await bus.close();
+  }
+}
+
+/**
+ * Bulk rebuild from zero for large logs: reads the whole log from the event store, folds it
+ * in memory with the very steps the projection applies per event, then replaces the read
+ * models in ONE transaction together with the runner's per-stream idempotency marks and a new
+ * generation (and, for the in-process bus, that generation's offset at the end of what was
+ * read). A runner started afterwards continues from there; on Kafka its new consumer group
+ * re-reads the topics and the marks skip everything already folded.
+ *
+ * Stop the projection's runner first. Gives the same rows as the runner's rebuild (tested).
+ */
+export async function bulkRebuildPartnerHealth(
+  db: Database,
+  store: EventStore,
+  options: RebuildOptions,
+): Promise<{ processed: number; generation: number; lastPosition: string }> {
+  const name = options.name ?? PARTNER_HEALTH_PROJECTION;
+  const contexts = new Set(options.contexts ?? ['partners', 'deals', 'mapping']);
+  const configs = [...options.configs].sort((a, b) => a.version - b.version);
+  await migrate(db, 'projection-runner', projectionRunnerMigrations);
+  await migrate(db, `projection:${name}`, partnerHealthMigrations);
+  await migrate(db, 'messaging', messagingMigrations);
+  await db.query(
+    'INSERT INTO projection_status (projection) VALUES ($1) ON CONFLICT (projection) DO NOTHING',
+    [name],
+  );
+
+  const entries = new Map<string, PartnerEntry>();
+  const source = {
+    get(id: string) {
+      let e = entries.get(id);
+      if (!e) entries.set(id, (e = newEntry(id)));
+      return e;
+    },
+    all: () => entries.values(),
+  };
+  const global = emptyGlobalState();
+  const positions = new Map<string, bigint>();
+  const streams = new Set<string>();
+  const marks = new Map<string, number>();
+  const changes: QuadrantChange[] = [];
+  const channel = emptyChannelAccumulator();
+  const deals = new Map<string, DealChannelInfo>();
+  let processed = 0;
+  let lastEvent: { id: string; position: bigint } | null = null;
+  let after = 0n;
+  const head = await store.headPosition();
+  const started = Date.now();
+  const pageSize = options.pageSize ?? 5000;
+  // The next page is read while this one is folded (the database works while node folds).
+  let next = store.readAll({ after, limit: pageSize });
+  for (;;) {
+    const page = await next;
+    if (page.length === 0) break;
+    next = store.readAll({ after: page.at(-1)!.globalPosition, limit: pageSize });
+    next.catch(() => undefined); // if folding this page throws, the prefetch's failure is not unhandled
+    for (const event of page) {
+      if (!contexts.has(event.streamId.slice(0, event.streamId.indexOf('.')))) continue;
+      processed++;
+      lastEvent = { id: event.id, position: event.globalPosition };
+      marks.set(event.streamId, event.streamVersion);
+      const ids = partnersAffectedBy(event);
+      for (const id of ids) source.get(id);
+      const { touched, changes: c } = foldEvent(event, global, source, { configs });
+      for (const t of touched) {
+        positions.set(t.state.partnerId, event.globalPosition);
+        streams.add(`${t.state.partnerId}\u0000${event.streamId}`);
+      }
+      for (const id of ids) streams.add(`${id}\u0000${event.streamId}`);
+      if (GLOBAL_EVENT_TYPES.has(event.type)) streams.add(`*\u0000${event.streamId}`);
+      for (const x of c) changes.push(x);
+      if (CHANNEL_EVENT_TYPES.has(event.type)) {
+        const dealId = (event.data as { dealId: string }).dealId;
+        const info = applyToChannel(
+          channel,
+          event,
+          event.type === 'DealRegistered' ? undefined : deals.get(dealId),
+        );
+        if (event.type === 'DealRegistered' && info) deals.set(dealId, info);
+      }
+    }
+    after = page.at(-1)!.globalPosition;
+    const seconds = (Date.now() - started) / 1000;
+    options.onProgress?.({
+      done: after,
+      total: head > after ? head : after,
+      eventsPerSecond: seconds > 0 ? Number(after) / seconds : 0,
+    });
+  }
+  const reporting = configs[0]!.reportingCurrency;
+  const touched = [...positions].map(([id, position]) => ({ entry: entries.get(id)!, position }));
+  for (const { entry } of touched) refreshScorecard(entry, global, reporting, configs);
+
+  const generation = await db.transaction(async (session) => {
+    const exec = (sql: string, params: unknown[]) => session.query(sql, params);
+    for (const table of PARTNER_HEALTH_TABLES) await session.query(`TRUNCATE TABLE ${table}`);
+    await session.query('DELETE FROM projection_stream_marks WHERE projection = $1', [name]);
+    await writeHealthRows(exec, {
+      entries: touched,
+      changes,
+      streams,
+      global: processed > 0 ? global : null,
+      channel,
+      newDeals: deals,
+      deals: touched.flatMap(({ entry }) =>
+        Object.entries(entry.state.deals).map(([dealId, facts]) => ({
+          partnerId: entry.state.partnerId,
+          dealId,
+          facts,
+        })),
+      ),
+    });
+    const markList = [...marks];
+    for (let i = 0; i < markList.length; i += 10_000) {
+      const chunk = markList.slice(i, i + 10_000);
+      await session.query(
+        `INSERT INTO projection_stream_marks (projection, stream_id, version)
+         SELECT $1, s, v FROM unnest($2::text[], $3::bigint[]) AS t(s, v)`,
+        [name, chunk.map(([s]) => s), chunk.map(([, v]) => String(v))],
+      );
+    }
+    const r = await session.query<{ generation: number }>(
+      `UPDATE projection_status SET generation = generation + 1, state = 'live', processed = $2, skipped_duplicates = 0,
+         last_event_id = $3, last_global_position = $4, error = NULL, failed_event = NULL, updated_at = now()
+       WHERE projection = $1 RETURNING generation`,
+      [name, processed, lastEvent?.id ?? null, lastEvent ? lastEvent.position.toString() : null],
+    );
+    const gen = r.rows[0]!.generation;
+    await session.query(
+      `INSERT INTO bus_offsets (group_id, position) VALUES ($1, $2)
+       ON CONFLICT (group_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+      [`prm.projection.${name}.g${gen}`, after.toString()],
+    );
+    return gen;
+  });
+  return { processed, generation, lastPosition: after.toString() };
+}

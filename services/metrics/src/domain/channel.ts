@@ -1,0 +1,291 @@
+import type { DataOf, RecordedEvent } from '@prm/contracts';
+import { bagToList, fromMicros, toMicros, type MoneyAmount } from './money';
+import { customerKeyOf } from './partner-health';
+
+/*
+ * Channel metrics by month: revenue through partners vs direct, sourced vs influenced,
+ * partner vs direct win rate and deal cycle, customer churn and LTV by channel, PAM leverage.
+ * The fold keeps additive monthly counters (so a projection can add a batch's deltas to
+ * its rows); churn and LTV are computed from the per-customer monthly wins when asked.
+ * The month of a close is its closedOn; of a registration its registeredAt (else event time).
+ */
+
+export type Channel = 'partner' | 'direct';
+
+/** What the channel fold remembers of a deal between its registration and its close. */
+export interface DealChannelInfo {
+  channel: Channel;
+  customerKey: string;
+  pamId: string | null;
+}
+
+export interface ChannelAccumulator {
+  /** "month|channel" → counters. */
+  months: Map<string, { registrations: number; won: number; lost: number; cycleDaysSum: number }>;
+  /** "month|channel|attribution|currency" → micros (attribution: sourced, influenced, direct). */
+  revenue: Map<string, bigint>;
+  /** "customerKey|channel|month|currency" → won micros. */
+  customers: Map<string, bigint>;
+  /** "month|pamId|currency" → won micros of deals registered under that PAM. */
+  pams: Map<string, bigint>;
+}
+
+export function emptyChannelAccumulator(): ChannelAccumulator {
+  return { months: new Map(), revenue: new Map(), customers: new Map(), pams: new Map() };
+}
+
+export const CHANNEL_EVENT_TYPES = new Set(['DealRegistered', 'DealWon', 'DealLost']);
+
+function month(acc: ChannelAccumulator, key: string) {
+  let m = acc.months.get(key);
+  if (!m) acc.months.set(key, (m = { registrations: 0, won: 0, lost: 0, cycleDaysSum: 0 }));
+  return m;
+}
+const add = (map: Map<string, bigint>, key: string, micros: bigint) =>
+  map.set(key, (map.get(key) ?? 0n) + micros);
+
+/**
+ * Applies a deal event to the channel counters. `deal` is what DealRegistered left for this
+ * deal (undefined when it was never seen: the customer is then "unknown"). Returns the deal's
+ * info after a DealRegistered, for the caller to keep.
+ */
+export function applyToChannel(
+  acc: ChannelAccumulator,
+  event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>,
+  deal: DealChannelInfo | undefined,
+): DealChannelInfo | undefined {
+  switch (event.type) {
+    case 'DealRegistered': {
+      const d = event.data as DataOf<'DealRegistered'>;
+      const info: DealChannelInfo = {
+        channel: d.partnerId ? 'partner' : 'direct',
+        customerKey: customerKeyOf(d),
+        pamId: d.pamId ?? null,
+      };
+      month(acc, `${(d.registeredAt ?? event.metadata.occurredAt).slice(0, 7)}|${info.channel}`)
+        .registrations++;
+      return info;
+    }
+    case 'DealWon': {
+      const d = event.data as DataOf<'DealWon'>;
+      const channel: Channel = d.partnerId ? 'partner' : 'direct';
+      const m = d.closedOn.slice(0, 7);
+      const counters = month(acc, `${m}|${channel}`);
+      counters.won++;
+      counters.cycleDaysSum += d.cycleDays;
+      const micros = toMicros(d.wonValue.amount);
+      const cur = d.wonValue.currency;
+      add(
+        acc.revenue,
+        `${m}|${channel}|${channel === 'direct' ? 'direct' : (d.attribution ?? 'sourced')}|${cur}`,
+        micros,
+      );
+      add(acc.customers, `${deal?.customerKey ?? 'unknown'}|${channel}|${m}|${cur}`, micros);
+      if (deal?.pamId) add(acc.pams, `${m}|${deal.pamId}|${cur}`, micros);
+      return deal;
+    }
+    case 'DealLost': {
+      const d = event.data as DataOf<'DealLost'>;
+      month(acc, `${d.closedOn.slice(0, 7)}|${d.partnerId ? 'partner' : 'direct'}`).lost++;
+      return deal;
+    }
+    default:
+      return deal;
+  }
+}
+
+/** Stored rows of the channel read model (what a projection persists from the accumulator). */
+export interface ChannelRows {
+  months: Array<{
+    month: string;
+    channel: Channel;
+    registrations: number;
+    won: number;
+    lost: number;
+    cycleDaysSum: number;
+  }>;
+  revenue: Array<{ month: string; channel: Channel; attribution: string; currency: string; micros: bigint }>;
+  customers: Array<{
+    customerKey: string;
+    channel: Channel;
+    month: string;
+    currency: string;
+    micros: bigint;
+  }>;
+  pams: Array<{ month: string; pamId: string; currency: string; micros: bigint }>;
+}
+
+export interface ChannelMonth {
+  month: string;
+  revenuePartner: MoneyAmount[];
+  revenueDirect: MoneyAmount[];
+  revenueSourced: MoneyAmount[];
+  revenueInfluenced: MoneyAmount[];
+  partnerWinRate: number | null;
+  directWinRate: number | null;
+  partnerAvgCycleDays: number | null;
+  directAvgCycleDays: number | null;
+  partnerDealsWon: number;
+  directDealsWon: number;
+  partnerRegistrations: number;
+  directRegistrations: number;
+  /** Customers with a win in the 12 months up to the month's end, per channel. */
+  partnerActiveCustomers: number;
+  directActiveCustomers: number;
+  /** Customers active at the previous month's end but not at this one's / active then. */
+  partnerCustomerChurn: number | null;
+  directCustomerChurn: number | null;
+  /** Won revenue up to the month's end / distinct customers with revenue in that currency, per channel. */
+  partnerLtv: MoneyAmount[];
+  directLtv: MoneyAmount[];
+  /** PAMs with won revenue in the month and that revenue per PAM. */
+  pamsWithRevenue: number;
+  revenuePerPam: MoneyAmount[];
+}
+
+const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+const r4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+function divideList(totals: Map<string, bigint>, counts: Map<string, number>): MoneyAmount[] {
+  return [...totals.keys()]
+    .sort()
+    .filter((c) => (counts.get(c) ?? 0) > 0)
+    .map((c) => {
+      const n = BigInt(counts.get(c)!);
+      return { amount: fromMicros((2n * totals.get(c)! + n) / (2n * n)), currency: c };
+    });
+}
+
+/** Channel metrics of each month in [from, to] (YYYY-MM), from the stored rows. */
+export function channelReport(rows: ChannelRows, from: string, to: string): ChannelMonth[] {
+  const out: ChannelMonth[] = [];
+  // customer → channel → set of month indexes with wins; and cumulative revenue per currency.
+  const winMonths = new Map<string, Set<number>>();
+  for (const c of rows.customers) {
+    const key = `${c.channel}|${c.customerKey}`;
+    let s = winMonths.get(key);
+    if (!s) winMonths.set(key, (s = new Set()));
+    s.add(monthIndex(c.month));
+  }
+  const activeAt = (channel: Channel, end: number) => {
+    let n = 0;
+    const keys: string[] = [];
+    for (const [key, months] of winMonths) {
+      if (!key.startsWith(`${channel}|`)) continue;
+      for (const mi of months)
+        if (mi <= end && mi > end - 12) {
+          n++;
+          keys.push(key);
+          break;
+        }
+    }
+    return { n, keys: new Set(keys) };
+  };
+  for (let mi = monthIndex(from); mi <= monthIndex(to); mi++) {
+    const m = `${Math.floor(mi / 12)}-${String((mi % 12) + 1).padStart(2, '0')}`;
+    const bag = (pred: (r: ChannelRows['revenue'][number]) => boolean) => {
+      const b: Record<string, string> = {};
+      for (const r of rows.revenue)
+        if (r.month === m && pred(r)) b[r.currency] = String(BigInt(b[r.currency] ?? '0') + r.micros);
+      return bagToList(b);
+    };
+    const counters = (channel: Channel) =>
+      rows.months.find((r) => r.month === m && r.channel === channel) ?? {
+        registrations: 0,
+        won: 0,
+        lost: 0,
+        cycleDaysSum: 0,
+      };
+    const p = counters('partner');
+    const d = counters('direct');
+    const churn = (channel: Channel) => {
+      const now = activeAt(channel, mi);
+      const before = activeAt(channel, mi - 1);
+      if (before.n === 0) return { active: now.n, churn: null };
+      let lost = 0;
+      for (const k of before.keys) if (!now.keys.has(k)) lost++;
+      return { active: now.n, churn: r4(lost / before.n) };
+    };
+    const ltv = (channel: Channel) => {
+      const totals = new Map<string, bigint>();
+      const customers = new Map<string, Set<string>>();
+      for (const c of rows.customers) {
+        if (c.channel !== channel || monthIndex(c.month) > mi) continue;
+        totals.set(c.currency, (totals.get(c.currency) ?? 0n) + c.micros);
+        let s = customers.get(c.currency);
+        if (!s) customers.set(c.currency, (s = new Set()));
+        s.add(c.customerKey);
+      }
+      return divideList(totals, new Map([...customers].map(([c, s]) => [c, s.size])));
+    };
+    const pc = churn('partner');
+    const dc = churn('direct');
+    const pamTotals = new Map<string, bigint>();
+    const pamIds = new Map<string, Set<string>>();
+    for (const r of rows.pams) {
+      if (r.month !== m) continue;
+      pamTotals.set(r.currency, (pamTotals.get(r.currency) ?? 0n) + r.micros);
+      let s = pamIds.get(r.currency);
+      if (!s) pamIds.set(r.currency, (s = new Set()));
+      s.add(r.pamId);
+    }
+    out.push({
+      month: m,
+      revenuePartner: bag((r) => r.channel === 'partner'),
+      revenueDirect: bag((r) => r.channel === 'direct'),
+      revenueSourced: bag((r) => r.channel === 'partner' && r.attribution === 'sourced'),
+      revenueInfluenced: bag((r) => r.channel === 'partner' && r.attribution === 'influenced'),
+      partnerWinRate: p.won + p.lost > 0 ? r4(p.won / (p.won + p.lost)) : null,
+      directWinRate: d.won + d.lost > 0 ? r4(d.won / (d.won + d.lost)) : null,
+      partnerAvgCycleDays: p.won > 0 ? Math.round((p.cycleDaysSum / p.won) * 10) / 10 : null,
+      directAvgCycleDays: d.won > 0 ? Math.round((d.cycleDaysSum / d.won) * 10) / 10 : null,
+      partnerDealsWon: p.won,
+      directDealsWon: d.won,
+      partnerRegistrations: p.registrations,
+      directRegistrations: d.registrations,
+      partnerActiveCustomers: pc.active,
+      directActiveCustomers: dc.active,
+      partnerCustomerChurn: pc.churn,
+      directCustomerChurn: dc.churn,
+      partnerLtv: ltv('partner'),
+      directLtv: ltv('direct'),
+      pamsWithRevenue: new Set(rows.pams.filter((r) => r.month === m).map((r) => r.pamId)).size,
+      revenuePerPam: divideList(pamTotals, new Map([...pamIds].map(([c, s]) => [c, s.size]))),
+    });
+  }
+  return out;
+}
+
+/** The accumulator as rows (for the in-memory path and tests). */
+export function channelRowsOf(acc: ChannelAccumulator): ChannelRows {
+  const split = (k: string) => k.split('|');
+  return {
+    months: [...acc.months].map(([k, v]) => {
+      const [m, channel] = split(k);
+      return { month: m!, channel: channel as Channel, ...v };
+    }),
+    revenue: [...acc.revenue].map(([k, micros]) => {
+      const [m, channel, attribution, currency] = split(k);
+      return {
+        month: m!,
+        channel: channel as Channel,
+        attribution: attribution!,
+        currency: currency!,
+        micros,
+      };
+    }),
+    customers: [...acc.customers].map(([k, micros]) => {
+      const parts = split(k);
+      const currency = parts.pop()!;
+      const m = parts.pop()!;
+      const channel = parts.pop() as Channel;
+      return { customerKey: parts.join('|'), channel, month: m, currency, micros };
+    }),
+    pams: [...acc.pams].map(([k, micros]) => {
+      const parts = split(k);
+      const currency = parts.pop()!;
+      const m = parts.shift()!;
+      return { month: m, pamId: parts.join('|'), currency, micros };
+    }),
+  };
+}

@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyToChannel, channelReport, channelRowsOf, emptyChannelAccumulator } from './channel';
+import { InMemoryHealthFold, refreshScorecard } from './engine';
+import { ippFit } from './ipp-fit';
+import { bagInReporting, fromMicros, toMicros } from './money';
+import { computeScorecard, numericMetrics, SCORING_INPUT_METRICS, scoringInputs } from './scorecard';
+import { DEFAULT_SCORING } from './scoring';
+import { generateEvents } from './testing/generator';
+import { story, TEST_SCORING } from './testing/fixtures';
+import { EventFactory, rub } from './testing/events';
+
+const P = '11111111-1111-4111-8111-111111111111';
+const AT = new Date('2026-04-01T00:00:00.000Z');
+
+describe('the fold under other delivery orders', () => {
+  it('gives the same state and scorecard when every deal event arrives before the partner’s own events', () => {
+    const events = story();
+    const partnerFirst = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    for (const e of events) partnerFirst.apply(e);
+    const dealsFirst = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    const isDeal = (e: (typeof events)[number]) => e.streamId.startsWith('deals.');
+    for (const e of [...events.filter(isDeal), ...events.filter((e) => !isDeal(e))]) dealsFirst.apply(e);
+    const card = (f: InMemoryHealthFold) =>
+      computeScorecard(f.entries.get(P)!.state, f.global, AT, { reportingCurrency: 'RUB' });
+    assert.deepEqual(card(dealsFirst), card(partnerFirst));
+    assert.deepEqual(dealsFirst.entries.get(P)!.scores, partnerFirst.entries.get(P)!.scores);
+    // Before its registration the partner is not scored: its first quadrant is placed at registration time.
+    assert.ok(dealsFirst.history.every((h) => h.asOf >= '2026-01-01T00:00:00.000Z'));
+  });
+
+  it('applies each event once per partner, so a second delivery would double counters (the runner must dedupe)', () => {
+    const f = new EventFactory();
+    const e = f.event(
+      'MdfAllocated',
+      {
+        partnerId: P,
+        allocationId: 'a0000000-0000-4000-8000-000000000009',
+        amount: rub('10'),
+        validFrom: '2026-01-01',
+        validUntil: '2026-02-01',
+      },
+      '2026-01-02T00:00:00.000Z',
+    );
+    const fold = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    fold.apply(e);
+    assert.deepEqual(fold.entries.get(P)!.state.mdfAllocated, { RUB: '10000000' });
+  });
+});
+
+describe('fit to the ideal partner profile', () => {
+  const partner = {
+    legalName: 'A',
+    country: 'RU',
+    region: 'Siberia',
+    type: 'integrator',
+    employeeCount: 250,
+    salesReps: 10,
+    specializations: ['erp'],
+    clientSegments: ['smb' as const],
+    industries: ['retail'],
+  };
+  const ipp = {
+    profileId: 'f0000000-0000-4000-8000-00000000000a',
+    name: 'x',
+    partnerTypes: ['integrator' as const],
+    employeeCount: { min: 300 },
+    countries: ['RU'],
+    specializations: [],
+    clientSegments: ['enterprise' as const],
+    industries: [],
+  };
+  it('equal weights: type, geography, specializations (any), industries (any) match; size and segments do not → 4/6', () => {
+    assert.equal(ippFit(ipp, partner), 67); // 66.67
+  });
+  it('given weights are scaled to 100; a criterion without weight does not count', () => {
+    assert.equal(ippFit({ ...ipp, weights: { partnerType: 1, size: 1 } }, partner), 50);
+    assert.equal(ippFit({ ...ipp, weights: { partnerType: 0, size: 0 } }, partner), 67); // all zero → equal
+  });
+  it('is part of the scorecard once a profile is defined, rescoring every partner', () => {
+    const f = new EventFactory();
+    const fold = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    for (const e of story(f)) fold.apply(e);
+    const before = fold.entries.get(P)!.scores['7']!.potential;
+    fold.apply(
+      f.event(
+        'IdealPartnerProfileDefined',
+        { ...ipp, partnerTypes: [], employeeCount: {}, countries: [], clientSegments: [] },
+        '2026-04-02T00:00:00.000Z',
+      ),
+    );
+    // fit 100 (weight 30) joins five components at 0.5 (weight 70): (30 + 35) / 100
+    assert.equal(fold.entries.get(P)!.scores['7']!.potential, 65);
+    assert.equal(before, 50);
+    refreshScorecard(fold.entries.get(P)!, fold.global, 'RUB');
+    assert.equal(fold.entries.get(P)!.scorecard!.metrics.ippFit, 100);
+  });
+});
+
+describe('money', () => {
+  it('adds exactly and converts with the latest rate on or before the day', () => {
+    assert.equal(fromMicros(toMicros('0.1') + toMicros('0.2')), '0.30');
+    assert.equal(fromMicros(toMicros('1250000.5')), '1250000.50');
+    const rates = {
+      'EUR>RUB': [
+        ['2026-01-01', '100'],
+        ['2026-02-01', '90.5'],
+      ] as Array<[string, string]>,
+    };
+    assert.equal(
+      bagInReporting({ EUR: String(toMicros('10')), RUB: String(toMicros('5')) }, rates, 'RUB', '2026-01-15')
+        .micros,
+      toMicros('1005'),
+    );
+    assert.equal(
+      bagInReporting({ EUR: String(toMicros('10')) }, rates, 'RUB', '2026-03-01').micros,
+      toMicros('905'),
+    );
+    assert.deepEqual(bagInReporting({ USD: '1000000' }, rates, 'RUB', '2026-03-01').missing, ['USD']);
+  });
+});
+
+describe('channel metrics by month (hand-computed)', () => {
+  const f = new EventFactory();
+  const P2 = '33333333-3333-4333-8333-333333333333';
+  const d = (n: number) => `d1000000-0000-4000-8000-00000000000${n}`;
+  const reg = (n: number, partnerId: string | null, taxId: string, at: string, pamId: string | null) =>
+    f.event(
+      'DealRegistered',
+      {
+        dealId: d(n),
+        partnerId,
+        channel: partnerId ? 'partner' : 'direct',
+        customer: { name: 'C', country: 'RU' },
+        customerKeys: { taxId, nameCountry: 'c|RU' },
+        estimatedValue: rub('1'),
+        expectedCloseDate: '2026-12-01',
+        products: ['crm'],
+        attribution: partnerId ? 'sourced' : null,
+        registeredAt: at,
+        pamId,
+      },
+      at,
+    );
+  const won = (
+    n: number,
+    partnerId: string | null,
+    amount: string,
+    closedOn: string,
+    cycleDays: number,
+    attribution: 'sourced' | 'influenced' | null,
+  ) =>
+    f.event(
+      'DealWon',
+      { dealId: d(n), partnerId, wonValue: rub(amount), closedOn, attribution, cycleDays },
+      `${closedOn}T00:00:00.000Z`,
+    );
+  const events = [
+    reg(1, P, 'RU_INN:A', '2025-01-05T00:00:00.000Z', 'pam-1'),
+    won(1, P, '100', '2025-01-20', 15, 'sourced'),
+    reg(2, P2, 'RU_INN:B', '2025-01-06T00:00:00.000Z', 'pam-2'),
+    won(2, P2, '300', '2025-01-26', 20, 'influenced'),
+    reg(3, null, 'RU_INN:C', '2025-01-07T00:00:00.000Z', null),
+    won(3, null, '1000', '2025-01-17', 10, null),
+    reg(4, null, 'RU_INN:D', '2025-01-08T00:00:00.000Z', null),
+    f.event(
+      'DealLost',
+      { dealId: d(4), partnerId: null, lostReason: 'price', closedOn: '2025-01-30', cycleDays: 22 },
+      '2025-01-30T00:00:00.000Z',
+    ),
+    reg(5, P, 'RU_INN:A', '2025-02-01T00:00:00.000Z', 'pam-1'),
+    won(5, P, '200', '2026-01-10', 30, 'sourced'), // A buys again 12 months later
+  ];
+  const acc = emptyChannelAccumulator();
+  const deals = new Map();
+  for (const e of events) {
+    const id = (e.data as { dealId: string }).dealId;
+    const info = applyToChannel(acc, e, deals.get(id));
+    if (e.type === 'DealRegistered') deals.set(id, info);
+  }
+  const report = channelReport(channelRowsOf(acc), '2025-01', '2026-01');
+
+  it('revenue partner vs direct, sourced vs influenced, win rate and cycle by channel', () => {
+    const jan = report[0]!;
+    assert.equal(jan.month, '2025-01');
+    assert.deepEqual(jan.revenuePartner, [rub('400.00')]);
+    assert.deepEqual(jan.revenueDirect, [rub('1000.00')]);
+    assert.deepEqual(jan.revenueSourced, [rub('100.00')]);
+    assert.deepEqual(jan.revenueInfluenced, [rub('300.00')]);
+    assert.equal(jan.partnerWinRate, 1);
+    assert.equal(jan.directWinRate, 0.5);
+    assert.equal(jan.partnerAvgCycleDays, 17.5);
+    assert.equal(jan.directAvgCycleDays, 10);
+    assert.equal(jan.partnerRegistrations, 2);
+    assert.equal(jan.directRegistrations, 2);
+    // LTV: partner 400 over customers A, B = 200; PAM leverage: 2 PAMs, 400 → 200 each
+    assert.deepEqual(jan.partnerLtv, [rub('200.00')]);
+    assert.equal(jan.pamsWithRevenue, 2);
+    assert.deepEqual(jan.revenuePerPam, [rub('200.00')]);
+  });
+
+  it('customer churn: active = a win in the last 12 months; churn = active last month, not this month', () => {
+    const dec = report.find((r) => r.month === '2025-12')!;
+    assert.equal(dec.partnerActiveCustomers, 2); // A and B (Jan 2025 is within Jan–Dec 2025)
+    const jan26 = report.find((r) => r.month === '2026-01')!;
+    // Jan 2026: window Feb 2025 – Jan 2026 → A (won again), B dropped out: 1 of 2 churned
+    assert.equal(jan26.partnerActiveCustomers, 1);
+    assert.equal(jan26.partnerCustomerChurn, 0.5);
+    assert.equal(jan26.directCustomerChurn, 1); // C's only win was Jan 2025
+    assert.deepEqual(jan26.partnerLtv, [rub('300.00')]); // (100 + 300 + 200) / 2 customers
+    assert.equal(report.length, 13);
+  });
+});
+
+describe('the lean scoring inputs', () => {
+  it('equal the catalog’s metrics for every partner of a generated history (multi-currency, with rates)', () => {
+    const fold = new InMemoryHealthFold({ configs: [DEFAULT_SCORING], score: false });
+    for (const e of generateEvents({ partners: 60, events: 3000, seed: 11 })) fold.apply(e);
+    let compared = 0;
+    for (const entry of fold.entries.values()) {
+      if (!entry.state.registered) continue;
+      for (const at of ['2024-06-01T00:00:00.000Z', '2025-03-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z']) {
+        const asOf = new Date(at);
+        const full = numericMetrics(
+          computeScorecard(entry.state, fold.global, asOf, { reportingCurrency: 'RUB' }),
+          fold.global,
+          'RUB',
+        );
+        const lean = scoringInputs(entry.state, fold.global, asOf, 'RUB');
+        for (const name of SCORING_INPUT_METRICS) {
+          const a = full[name] ?? null;
+          const b = lean[name] ?? null;
+          if (a === null || b === null) assert.equal(b, a, `${name} of ${entry.state.partnerId} at ${at}`);
+          else assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a)), `${name}: ${a} vs ${b}`);
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared > 60 * 3 * 10);
+  });
+});

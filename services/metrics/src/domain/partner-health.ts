@@ -1,0 +1,481 @@
+import type { DataOf, RecordedEvent } from '@prm/contracts';
+import { bagAdd, type MoneyAmount, type MoneyBag, type RateTable } from './money';
+
+/*
+ * The pure fold behind the scorecard. One PartnerHealthState per partner holds the facts the
+ * metrics are computed from; one GlobalHealthState holds what every partner is measured with
+ * (the ideal partner profile, exchange rates). No I/O and no clock: event time only.
+ *
+ * The fold is written to tolerate the orders Kafka can deliver in: topics (and the streams in
+ * them) arrive independently, so a deal may be seen before its partner's registration, and
+ * the facts of a deal are keyed by deal id, never by arrival order. Within one stream the
+ * order is kept (the relay keys messages by stream id).
+ */
+
+export type IdealPartnerProfile = DataOf<'IdealPartnerProfileDefined'>;
+
+export interface PartnerProfileFacts {
+  legalName: string;
+  country: string;
+  region: string | null;
+  type: string;
+  employeeCount: number;
+  salesReps: number;
+  specializations: string[];
+  clientSegments: string[];
+  industries: string[];
+}
+
+export type DealOutcome = 'open' | 'won' | 'lost' | 'expired' | 'rejected';
+
+/** What a partner's state knows about one deal, its own or one it influenced. */
+export interface DealFacts {
+  /** Registered by this partner (otherwise it only influenced the deal). */
+  own: boolean;
+  /** This partner is credited with influence (DealInfluenceRecorded or DealWon.influencingPartnerIds). */
+  influencer: boolean;
+  registeredAt?: string;
+  attribution?: 'sourced' | 'influenced' | null;
+  value?: MoneyAmount;
+  customerKey?: string;
+  customerClass?: 'A' | 'B' | 'C';
+  pamId?: string | null;
+  decision?: 'approved' | 'rejected';
+  conflict?: boolean;
+  outcome: DealOutcome;
+  closedOn?: string;
+  wonValue?: MoneyAmount;
+  cycleDays?: number;
+  /** Derived once for per-event scoring: registeredAt and closedOn in epoch ms, amounts as floats. */
+  regMs?: number;
+  closedMs?: number;
+  valueNum?: number;
+  wonNum?: number;
+}
+
+export interface CommissionFacts {
+  kind: 'accrual' | 'credit' | 'debit';
+  amount: MoneyAmount;
+  paid: boolean;
+}
+
+export interface OverlapFacts {
+  computedAt: string;
+  partnerAccountCount: number;
+  vendorAccountCount: number;
+  /** "<vendorPopulation>:<partnerPopulation>" → count. */
+  cells: Record<string, number>;
+}
+
+export interface PartnerHealthState {
+  partnerId: string;
+  /** PartnerRegistered seen: only registered partners are scored and listed. */
+  registered: boolean;
+  registeredAt: string | null;
+  profile: PartnerProfileFacts | null;
+  tier: string | null;
+  pamId: string | null;
+  stage: string | null;
+  stageSince: string | null;
+  /** When agreement_signed was first reached (start of "time to first deal"). */
+  agreementAt: string | null;
+  churned: boolean;
+  certifications: Record<string, { holderId: string; expiresOn: string | null; expired: boolean }>;
+  /** Completed trainings: [completedAt, hours]. */
+  trainings: Array<[string, number]>;
+  onboardingSteps: string[];
+  mdfAllocated: MoneyBag;
+  mdfSpent: MoneyBag;
+  deals: Record<string, DealFacts>;
+  commissions: Record<string, CommissionFacts>;
+  overlap: OverlapFacts | null;
+  /** Latest event time seen for this partner: the clock of its per-event scoring. */
+  lastEventAt: string | null;
+}
+
+export interface GlobalHealthState {
+  ipp: IdealPartnerProfile | null;
+  rates: RateTable;
+}
+
+export function emptyPartnerState(partnerId: string): PartnerHealthState {
+  return {
+    partnerId,
+    registered: false,
+    registeredAt: null,
+    profile: null,
+    tier: null,
+    pamId: null,
+    stage: null,
+    stageSince: null,
+    agreementAt: null,
+    churned: false,
+    certifications: {},
+    trainings: [],
+    onboardingSteps: [],
+    mdfAllocated: {},
+    mdfSpent: {},
+    deals: {},
+    commissions: {},
+    overlap: null,
+    lastEventAt: null,
+  };
+}
+
+export function emptyGlobalState(): GlobalHealthState {
+  return { ipp: null, rates: {} };
+}
+
+/** Event types that change the global state (they concern every partner). */
+export const GLOBAL_EVENT_TYPES = new Set(['IdealPartnerProfileDefined', 'ExchangeRateRecorded']);
+
+/** Every event type the fold reads (the projection ignores the others). */
+export const PARTNER_EVENT_TYPES = new Set([
+  'PartnerRegistered',
+  'PartnerProfileUpdated',
+  'PartnerJourneyStageReached',
+  'OnboardingStepCompleted',
+  'PartnerTierChanged',
+  'PamAssigned',
+  'CertificationGranted',
+  'CertificationExpired',
+  'TrainingCompleted',
+  'MdfAllocated',
+  'MdfSpent',
+  'PartnerChurned',
+  'PartnerReactivated',
+  'DealRegistered',
+  'DealConflictDetected',
+  'DealRegistrationApproved',
+  'DealRegistrationRejected',
+  'DealRegistrationExpired',
+  'DealStageChanged',
+  'DealInfluenceRecorded',
+  'DealWon',
+  'DealLost',
+  'CommissionAccrued',
+  'CommissionPaid',
+  'CommissionCorrected',
+  'OverlapsComputed',
+]);
+
+/** The partners whose state an event changes (none for global or unrelated events). */
+export function partnersAffectedBy(event: Pick<RecordedEvent, 'type' | 'data'>): string[] {
+  if (!PARTNER_EVENT_TYPES.has(event.type)) return [];
+  const data = event.data as { partnerId?: string | null; influencingPartnerIds?: string[] };
+  const ids: string[] = [];
+  if (data.partnerId) ids.push(data.partnerId);
+  if (event.type === 'DealWon') {
+    for (const id of data.influencingPartnerIds ?? []) if (!ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+/** Event time: the domain's own time of the event (never the wall clock). */
+export function eventTime(event: Pick<RecordedEvent, 'metadata'>): string {
+  return event.metadata.occurredAt;
+}
+
+const dealLists = new WeakMap<Record<string, DealFacts>, DealFacts[]>();
+
+/**
+ * The state's deals as an array (kept beside the map, keyed by the map object): iterating it
+ * is much cheaper than enumerating a large UUID-keyed object after every event. Deals are only
+ * ever added through the fold (deal()), which appends to the list; a map loaded from storage
+ * gets its list on first use.
+ */
+export function dealsOf(state: PartnerHealthState): DealFacts[] {
+  let list = dealLists.get(state.deals);
+  if (!list) dealLists.set(state.deals, (list = Object.values(state.deals)));
+  return list;
+}
+
+function deal(state: PartnerHealthState, dealId: string): DealFacts {
+  let d = state.deals[dealId];
+  if (!d) {
+    state.deals[dealId] = d = { own: false, influencer: false, outcome: 'open' };
+    dealLists.get(state.deals)?.push(d);
+  }
+  return d;
+}
+
+/** The customer identity used for churn and LTV: tax id, else domain, else normalized name + country. */
+export function customerKeyOf(data: DataOf<'DealRegistered'>): string {
+  const k = data.customerKeys;
+  if (k) return k.taxId ?? k.domain ?? k.nameCountry;
+  const c = data.customer;
+  if (c.taxId) return `${c.taxId.scheme}:${c.taxId.value}`;
+  if (c.domain) return c.domain.toLowerCase();
+  return `${c.name.trim().toLowerCase()}|${c.country}`;
+}
+
+const later = (a: string | null, b: string) => (a === null || b > a ? b : a);
+
+/**
+ * Applies one event to one partner's state (mutating it). `event` must be one of the events
+ * `partnersAffectedBy` names this partner for.
+ */
+export function applyToPartner(
+  state: PartnerHealthState,
+  event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>,
+): void {
+  const at = eventTime(event);
+  state.lastEventAt = later(state.lastEventAt, at);
+  const me = state.partnerId;
+  switch (event.type) {
+    case 'PartnerRegistered': {
+      const d = event.data as DataOf<'PartnerRegistered'>;
+      state.registered = true;
+      state.registeredAt = at;
+      state.profile = {
+        legalName: d.legalName,
+        country: d.country,
+        region: d.region ?? null,
+        type: d.type,
+        employeeCount: d.employeeCount,
+        salesReps: d.salesReps,
+        specializations: [...d.specializations],
+        clientSegments: [...d.clientSegments],
+        industries: [...d.industries],
+      };
+      state.tier = d.tier ?? state.tier;
+      return;
+    }
+    case 'PartnerProfileUpdated': {
+      const d = event.data as DataOf<'PartnerProfileUpdated'>;
+      if (!state.profile) return; // an update before the registration: the registration brings the profile
+      // A new object on every change (memoized fits are keyed by the profile object).
+      const p = (state.profile = { ...state.profile });
+      for (const field of d.changedFields) {
+        switch (field) {
+          case 'legalName':
+            if (d.legalName !== undefined) p.legalName = d.legalName;
+            break;
+          case 'country':
+            if (d.country !== undefined) p.country = d.country;
+            break;
+          case 'region':
+            p.region = d.region ?? null;
+            break;
+          case 'type':
+            if (d.type !== undefined) p.type = d.type;
+            break;
+          case 'employeeCount':
+            if (d.employeeCount !== undefined) p.employeeCount = d.employeeCount;
+            break;
+          case 'salesReps':
+            if (d.salesReps !== undefined) p.salesReps = d.salesReps;
+            break;
+          case 'specializations':
+            if (d.specializations) p.specializations = [...d.specializations];
+            break;
+          case 'clientSegments':
+            if (d.clientSegments) p.clientSegments = [...d.clientSegments];
+            break;
+          case 'industries':
+            if (d.industries) p.industries = [...d.industries];
+            break;
+          default:
+            break; // websiteDomain, taxId: not metrics
+        }
+      }
+      return;
+    }
+    case 'PartnerJourneyStageReached': {
+      const d = event.data as DataOf<'PartnerJourneyStageReached'>;
+      state.stage = d.stage;
+      state.stageSince = d.reachedAt;
+      if (d.stage === 'agreement_signed' && state.agreementAt === null) state.agreementAt = d.reachedAt;
+      if (d.stage === 'churned') state.churned = true;
+      return;
+    }
+    case 'OnboardingStepCompleted': {
+      const d = event.data as DataOf<'OnboardingStepCompleted'>;
+      if (!state.onboardingSteps.includes(d.step)) state.onboardingSteps.push(d.step);
+      return;
+    }
+    case 'PartnerTierChanged':
+      state.tier = (event.data as DataOf<'PartnerTierChanged'>).tier;
+      return;
+    case 'PamAssigned':
+      state.pamId = (event.data as DataOf<'PamAssigned'>).pamId;
+      return;
+    case 'CertificationGranted': {
+      const d = event.data as DataOf<'CertificationGranted'>;
+      const existing = state.certifications[d.certificationId];
+      state.certifications[d.certificationId] = {
+        holderId: d.holderId,
+        expiresOn: d.expiresOn,
+        expired: existing?.expired ?? false, // an expiry seen first (other order) stays
+      };
+      return;
+    }
+    case 'CertificationExpired': {
+      const d = event.data as DataOf<'CertificationExpired'>;
+      const c = state.certifications[d.certificationId];
+      if (c) c.expired = true;
+      else
+        state.certifications[d.certificationId] = {
+          holderId: d.holderId,
+          expiresOn: d.expiredOn,
+          expired: true,
+        };
+      return;
+    }
+    case 'TrainingCompleted': {
+      const d = event.data as DataOf<'TrainingCompleted'>;
+      state.trainings.push([d.completedAt, d.hours ?? 0]);
+      return;
+    }
+    case 'MdfAllocated':
+      bagAdd(state.mdfAllocated, (event.data as DataOf<'MdfAllocated'>).amount);
+      return;
+    case 'MdfSpent':
+      bagAdd(state.mdfSpent, (event.data as DataOf<'MdfSpent'>).amount);
+      return;
+    case 'PartnerChurned':
+      state.churned = true;
+      return;
+    case 'PartnerReactivated':
+      state.churned = false;
+      return;
+    case 'DealRegistered': {
+      const d = event.data as DataOf<'DealRegistered'>;
+      const f = deal(state, d.dealId);
+      f.own = d.partnerId === me;
+      f.registeredAt = d.registeredAt ?? at;
+      f.regMs = Date.parse(f.registeredAt);
+      f.attribution = d.attribution;
+      f.value = { ...d.estimatedValue };
+      f.valueNum = Number(d.estimatedValue.amount);
+      f.customerKey = customerKeyOf(d);
+      if (d.customerClass) f.customerClass = d.customerClass;
+      f.pamId = d.pamId ?? null;
+      return;
+    }
+    case 'DealConflictDetected':
+      deal(state, (event.data as DataOf<'DealConflictDetected'>).dealId).conflict = true;
+      return;
+    case 'DealRegistrationApproved': {
+      const d = event.data as DataOf<'DealRegistrationApproved'>;
+      const f = deal(state, d.dealId);
+      f.decision = 'approved';
+      if (d.customerClass) f.customerClass = d.customerClass;
+      return;
+    }
+    case 'DealRegistrationRejected': {
+      const f = deal(state, (event.data as DataOf<'DealRegistrationRejected'>).dealId);
+      f.decision = 'rejected';
+      if (f.outcome === 'open') f.outcome = 'rejected';
+      return;
+    }
+    case 'DealRegistrationExpired': {
+      const f = deal(state, (event.data as DataOf<'DealRegistrationExpired'>).dealId);
+      if (f.outcome === 'open') f.outcome = 'expired';
+      return;
+    }
+    case 'DealStageChanged': {
+      const d = event.data as DataOf<'DealStageChanged'>;
+      if (d.estimatedValue) {
+        const f = deal(state, d.dealId);
+        f.value = { ...d.estimatedValue };
+        f.valueNum = Number(d.estimatedValue.amount);
+      }
+      return;
+    }
+    case 'DealInfluenceRecorded': {
+      const d = event.data as DataOf<'DealInfluenceRecorded'>;
+      if (d.partnerId === me) deal(state, d.dealId).influencer = true;
+      return;
+    }
+    case 'DealWon': {
+      const d = event.data as DataOf<'DealWon'>;
+      const f = deal(state, d.dealId);
+      if (d.partnerId === me) f.own = true;
+      else f.influencer = true; // named in influencingPartnerIds
+      f.outcome = 'won';
+      f.closedOn = d.closedOn;
+      f.closedMs = Date.parse(d.closedOn);
+      f.wonValue = { ...d.wonValue };
+      f.wonNum = Number(d.wonValue.amount);
+      f.cycleDays = d.cycleDays;
+      if (d.partnerId === me) f.attribution = d.attribution;
+      if (d.customerClass) f.customerClass = d.customerClass;
+      return;
+    }
+    case 'DealLost': {
+      const d = event.data as DataOf<'DealLost'>;
+      const f = deal(state, d.dealId);
+      f.own = true;
+      f.outcome = 'lost';
+      f.closedOn = d.closedOn;
+      f.cycleDays = d.cycleDays;
+      return;
+    }
+    case 'CommissionAccrued': {
+      const d = event.data as DataOf<'CommissionAccrued'>;
+      const existing = state.commissions[d.commissionId];
+      state.commissions[d.commissionId] = {
+        kind: 'accrual',
+        amount: { ...d.amount },
+        paid: existing?.paid ?? false,
+      };
+      return;
+    }
+    case 'CommissionCorrected': {
+      const d = event.data as DataOf<'CommissionCorrected'>;
+      const existing = state.commissions[d.commissionId];
+      state.commissions[d.commissionId] = {
+        kind: d.direction,
+        amount: { ...d.amount },
+        paid: existing?.paid ?? false,
+      };
+      return;
+    }
+    case 'CommissionPaid': {
+      const d = event.data as DataOf<'CommissionPaid'>;
+      const c = state.commissions[d.commissionId];
+      // Paid before its accrual was seen (other order): the accrual fills the amount in later.
+      if (c) c.paid = true;
+      else
+        state.commissions[d.commissionId] = {
+          kind: 'accrual',
+          amount: { amount: '0', currency: 'XXX' },
+          paid: true,
+        };
+      return;
+    }
+    case 'OverlapsComputed': {
+      const d = event.data as DataOf<'OverlapsComputed'>;
+      if (state.overlap && state.overlap.computedAt > at) return; // an older computation arriving late
+      const cells: Record<string, number> = {};
+      for (const c of d.cells) cells[`${c.vendorPopulation}:${c.partnerPopulation}`] = c.count;
+      state.overlap = {
+        computedAt: at,
+        partnerAccountCount: d.partnerAccountCount,
+        vendorAccountCount: d.vendorAccountCount,
+        cells,
+      };
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** Applies a global event (IPP, exchange rate) to the global state (mutating it). */
+export function applyToGlobal(
+  global: GlobalHealthState,
+  event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>,
+): void {
+  if (event.type === 'IdealPartnerProfileDefined') {
+    global.ipp = structuredClone(event.data as IdealPartnerProfile);
+  } else if (event.type === 'ExchangeRateRecorded') {
+    const d = event.data as DataOf<'ExchangeRateRecorded'>;
+    const key = `${d.from}>${d.to}`;
+    const list = (global.rates[key] ??= []).filter(([on]) => on !== d.effectiveOn);
+    list.push([d.effectiveOn, d.rate, eventTime(event)]);
+    list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    global.rates[key] = list;
+  }
+}
