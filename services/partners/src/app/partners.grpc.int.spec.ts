@@ -182,7 +182,7 @@ function partnersGrpcSuite(
         assert.equal(e.code, status.INVALID_ARGUMENT);
         assert.deepEqual(
           fieldViolationsOf(e).map((v) => v.field),
-          ['actor.id'],
+          ['actor.id', 'actor.role'],
         );
         return true;
       });
