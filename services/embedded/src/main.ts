@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const platform = await startPlatform(config, log);
   log(`${platform.runtime.mode} mode; data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}`);
   log(`health: ${platform.url}/health`);
-  log(`gRPC: ${platform.grpcAddress} (prm.partners.v1.PartnersService; health and reflection on)`);
+  log(
+    `gRPC: ${platform.grpcAddress} (prm.partners.v1, prm.deals.v1, prm.mapping.v1, prm.metrics.v1; health and reflection on)`,
+  );
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
