@@ -1,4 +1,4 @@
 export * from './domain';
 export * from './app';
 /** Deterministic realistic event mix (tests and benchmarks). */
-export { generateEvents, type GeneratorOptions } from './domain/testing/generator';
+export { generateEvents, generateEventStream, type GeneratorOptions } from './domain/testing/generator';

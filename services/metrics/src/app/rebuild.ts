@@ -148,36 +148,67 @@ export async function bulkRebuildPartnerHealth(
   }
   const reporting = configs[0]!.reportingCurrency;
   const touched = [...positions].map(([id, position]) => ({ entry: entries.get(id)!, position }));
-  for (const { entry } of touched) refreshScorecard(entry, global, reporting, configs);
 
   const generation = await db.transaction(async (session) => {
-    const exec = (sql: string, params: unknown[]) => session.query(sql, params);
-    for (const table of PARTNER_HEALTH_TABLES) await session.query(`TRUNCATE TABLE ${table}`);
-    await session.query('DELETE FROM projection_stream_marks WHERE projection = $1', [name]);
-    await writeHealthRows(exec, {
-      entries: touched,
-      changes,
-      streams,
-      global: processed > 0 ? global : null,
-      channel,
-      newDeals: deals,
-      deals: touched.flatMap(({ entry }) =>
-        Object.entries(entry.state.deals).map(([dealId, facts]) => ({
-          partnerId: entry.state.partnerId,
-          dealId,
-          facts,
-        })),
-      ),
-    });
-    const markList = [...marks];
-    for (let i = 0; i < markList.length; i += 10_000) {
-      const chunk = markList.slice(i, i + 10_000);
-      await session.query(
-        `INSERT INTO projection_stream_marks (projection, stream_id, version)
-         SELECT $1, s, v FROM unnest($2::text[], $3::bigint[]) AS t(s, v)`,
-        [name, chunk.map(([s]) => s), chunk.map(([, v]) => String(v))],
-      );
+    // On PostgreSQL the statements are chained one after the other without waiting for each
+    // here: node prepares the next rows — and computes the scorecards — while the server writes
+    // the previous ones. The first failure skips the rest and rejects `written` (rollback).
+    const pipelined = db.kind === 'postgres';
+    let written: Promise<unknown> = Promise.resolve();
+    const exec = async (sql: string, params: unknown[]): Promise<unknown> => {
+      if (!pipelined) return session.query(sql, params);
+      written = written.then(() => session.query(sql, params));
+      written.catch(() => undefined); // awaited below
+      await yieldToIo();
+      return undefined;
+    };
+    try {
+      for (const table of PARTNER_HEALTH_TABLES) await exec(`TRUNCATE TABLE ${table}`, []);
+      await exec('DELETE FROM projection_stream_marks WHERE projection = $1', [name]);
+      // First what does not need the scorecards: history, streams, global, channel, marks.
+      await writeHealthRows(exec, {
+        entries: [],
+        changes,
+        streams,
+        global: processed > 0 ? global : null,
+        channel,
+        newDeals: deals,
+        deals: [],
+      });
+      const markList = [...marks];
+      for (let i = 0; i < markList.length; i += 10_000) {
+        const chunk = markList.slice(i, i + 10_000);
+        await exec(
+          `INSERT INTO projection_stream_marks (projection, stream_id, version)
+           SELECT $1, s, v FROM unnest($2::text[], $3::bigint[]) AS t(s, v)`,
+          [name, chunk.map(([s]) => s), chunk.map(([, v]) => String(v))],
+        );
+      }
+      // Meanwhile the scorecards (the server is busy with the statements above).
+      for (let i = 0; i < touched.length; i++) {
+        refreshScorecard(touched[i]!.entry, global, reporting, configs);
+        if (pipelined && i % 500 === 499) await yieldToIo();
+      }
+      await writeHealthRows(exec, {
+        entries: touched,
+        changes: [],
+        streams: new Set(),
+        global: null,
+        channel: emptyChannelAccumulator(),
+        newDeals: new Map(),
+        deals: touched.flatMap(({ entry }) =>
+          Object.entries(entry.state.deals).map(([dealId, facts]) => ({
+            partnerId: entry.state.partnerId,
+            dealId,
+            facts,
+          })),
+        ),
+      });
+    } catch (error) {
+      await written.catch(() => undefined); // the running statement ends before the rollback
+      throw error;
     }
+    await written;
     const r = await session.query<{ generation: number }>(
       `UPDATE projection_status SET generation = generation + 1, state = 'live', processed = $2, skipped_duplicates = 0,
          last_event_id = $3, last_global_position = $4, error = NULL, failed_event = NULL, updated_at = now()
@@ -193,4 +224,9 @@ export async function bulkRebuildPartnerHealth(
     return gen;
   });
   return { processed, generation, lastPosition: after.toString() };
+}
+
+/** Lets pending I/O run (the next chained statement starts when the previous one is done). */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

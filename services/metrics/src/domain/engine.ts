@@ -179,6 +179,8 @@ export function foldEvent(
   return { touched, changes };
 }
 
+const NO_CHANGES = Object.freeze([]) as unknown as QuadrantChange[];
+
 /** The whole fold in memory: partner entries, global state, channel counters, quadrant history. */
 export class InMemoryHealthFold implements EntrySource {
   readonly entries = new Map<string, PartnerEntry>();
@@ -202,8 +204,19 @@ export class InMemoryHealthFold implements EntrySource {
 
   apply(event: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'globalPosition'>): QuadrantChange[] {
     this.events++;
-    const { changes } = foldEvent(event, this.global, this, this.options);
-    if (this.options.keepHistory !== false) for (const c of changes) this.history.push(c);
+    let changes: QuadrantChange[];
+    if (this.options.score === false) {
+      // Facts only: the same steps as foldEvent without its per-event result objects.
+      changes = NO_CHANGES;
+      if (GLOBAL_EVENT_TYPES.has(event.type)) applyToGlobal(this.global, event);
+      else {
+        const ids = partnersAffectedBy(event);
+        for (let i = 0; i < ids.length; i++) applyToPartner(this.get(ids[i]!).state, event);
+      }
+    } else {
+      changes = foldEvent(event, this.global, this, this.options).changes;
+      if (this.options.keepHistory !== false) for (const c of changes) this.history.push(c);
+    }
     if (this.options.channel !== false && CHANNEL_EVENT_TYPES.has(event.type)) {
       const dealId = (event.data as { dealId: string }).dealId;
       const info = applyToChannel(this.channel, event, this.channelDeals.get(dealId));

@@ -36,6 +36,25 @@ const uuid = (kind: number, n: number) => `${hex(kind, 8)}-0000-4000-8000-${hex(
 type Draft = { at: number; seq: number; make: (f: EventFactory, iso: string) => RecordedEvent };
 
 export function generateEvents(options: GeneratorOptions): RecordedEvent[] {
+  return Array.from(generateEventStream(options));
+}
+
+/**
+ * The same events as generateEvents, made one at a time as they are consumed: only the
+ * small plan of each event is held in memory, not a million event objects (benchmarks fold
+ * or append them as they come).
+ */
+export function* generateEventStream(options: GeneratorOptions): Generator<RecordedEvent, void, undefined> {
+  const drafts = planEvents(options);
+  const factory = new EventFactory(options.validate ?? false);
+  for (let i = 0; i < drafts.length; i++) {
+    const d = drafts[i]!;
+    drafts[i] = undefined as unknown as Draft; // let the plan go as it is consumed
+    yield d.make(factory, new Date(d.at).toISOString());
+  }
+}
+
+function planEvents(options: GeneratorOptions): Draft[] {
   const random = rng(options.seed ?? 42);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const start = Date.parse(options.start ?? '2024-01-01T00:00:00.000Z');
@@ -355,6 +374,5 @@ export function generateEvents(options: GeneratorOptions): RecordedEvent[] {
     }
   }
   drafts.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  const factory = new EventFactory(options.validate ?? false);
-  return drafts.map((d) => d.make(factory, new Date(d.at).toISOString()));
+  return drafts;
 }
