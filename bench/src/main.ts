@@ -27,12 +27,16 @@ const CHILD: Record<Exclude<(typeof SUITES)[number], 'event-store'>, { script: s
 function runChild(suite: keyof typeof CHILD): unknown {
   const { script, env } = CHILD[suite];
   log(`suite ${suite}: node ${script}`);
-  const run = spawnSync(process.execPath, ['--max-old-space-size=8192', join(__dirname, script)], {
-    env: { ...process.env, [env]: process.env[env] ?? process.env.BENCH_SCALE ?? '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=8192', '--max-semi-space-size=64', join(__dirname, script)],
+    {
+      env: { ...process.env, [env]: process.env[env] ?? process.env.BENCH_SCALE ?? '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (run.status !== 0) return { error: `suite ${suite} exited with ${run.status ?? run.signal}` };
   try {
     return JSON.parse(run.stdout) as unknown;
