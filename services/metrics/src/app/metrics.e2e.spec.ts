@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { topicOf, type RecordedEvent } from '@prm/contracts';
 import { PostgresDatabase } from '@prm/database';
 import { SqlEventStore } from '@prm/event-store';
-import { createKafka, fromKafkaValue, KafkaEventBus, OutboxRelay } from '@prm/messaging';
+import { createKafka, ensureTopics, fromKafkaValue, KafkaEventBus, OutboxRelay } from '@prm/messaging';
 import { ProjectionRunner } from '@prm/projections';
 import {
   createTestDatabase,
@@ -79,8 +79,25 @@ describe('partner health end to end through real Kafka', { skip: skipUnlessPostg
     });
     await relay.start();
     consumer = kafka.consumer({ groupId: `metrics-e2e-check-${suffix}`, maxWaitTimeInMs: 100 });
+    // On a fresh broker the topics may not exist yet, and a just-created topic's metadata takes a
+    // moment to reach every listener: create them first, then subscribe with retries.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [topicOf('metrics'), ...Object.values(contexts).map(topicOf)]);
+    } finally {
+      await admin.disconnect();
+    }
     await consumer.connect();
-    await consumer.subscribe({ topic: topicOf('metrics'), fromBeginning: false });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await consumer.subscribe({ topic: topicOf('metrics'), fromBeginning: false });
+        break;
+      } catch (error) {
+        if (attempt >= 20 || !(error as { retriable?: boolean }).retriable) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
@@ -96,13 +113,14 @@ describe('partner health end to end through real Kafka', { skip: skipUnlessPostg
   });
 
   after(async () => {
-    await app.stopPublisher();
-    await runner.stop();
-    await consumer.disconnect();
-    await relay.stop();
-    await store.close();
-    await db.close();
-    await tdb.drop();
+    // Whatever before() got to start is stopped, even when it failed half-way.
+    await app?.stopPublisher();
+    await runner?.stop();
+    await consumer?.disconnect();
+    await relay?.stop();
+    await store?.close();
+    await db?.close();
+    await tdb?.drop();
   });
 
   it('moves a partner from grow to retain as its deals are won; PartnerQuadrantChanged reaches prm.metrics.events.v1', async () => {
