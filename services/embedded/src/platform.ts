@@ -63,6 +63,7 @@ export async function startPlatform(
     });
     const deals = await DealsApplication.create(runtime.store, runtime.db, {
       reportingCurrency: config.reportingCurrency,
+      log,
     });
     const metrics = await MetricsApplication.create(runtime.store, runtime.db, { log });
     const metricsRunner = await metrics.startProjection(runtime.bus);

@@ -46,6 +46,7 @@ export interface Actor {
 export interface DealsApplicationOptions {
   /** The clock; injected so the expiry scheduler and tests control time. */
   now?: () => Date;
+  log?: (line: string) => void;
   /** ISO 4217 code; commissions are also converted into it with the close date's rate. */
   reportingCurrency?: string;
 }
@@ -109,6 +110,7 @@ interface ClaimRow {
  */
 export class DealsApplication {
   readonly now: () => Date;
+  private readonly log: (line: string) => void;
   private readonly policies = new Map<string, { at: number; policy: Policy }>();
 
   private constructor(
@@ -117,6 +119,7 @@ export class DealsApplication {
     private readonly options: DealsApplicationOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? (() => undefined);
   }
 
   static async create(
@@ -338,8 +341,14 @@ export class DealsApplication {
         );
         const mine = rows.find((r) => r.kind === 'mine');
         const registeredHolds = (events[0]!.data as DataOf<'DealRegistered'>).holdsProtection ?? false;
-        if (mine && mine.holds_protection !== registeredHolds)
-          throw new Error(`registry and decider disagree on protection for deal ${dealId}; retry`);
+        if (mine && mine.holds_protection !== registeredHolds) {
+          // The decider read the streams; the claim read the index. The streams are the truth.
+          this.log(`deal ${dealId}: registry said holdsProtection=${mine.holds_protection}; corrected`);
+          await this.db.query('UPDATE deals_customer_registry SET holds_protection = $2 WHERE deal_id = $1', [
+            dealId,
+            registeredHolds,
+          ]);
+        }
         version = (await this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream'))
           .nextExpectedVersion;
       } catch (error) {
@@ -354,10 +363,18 @@ export class DealsApplication {
       const conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
       for (const c of conflicts) {
         const earlier = { dealId: c.conflictingDealId!, partnerId: c.conflictingPartnerId };
-        await this.appendWhenItExists(
-          dealStream(earlier.dealId),
-          this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor),
-        );
+        try {
+          await this.appendWhenItExists(
+            dealStream(earlier.dealId),
+            this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor),
+          );
+        } catch (error) {
+          // This registration is recorded (with the conflict on itself); the earlier deal's copy of
+          // the evidence is best effort and never turns a recorded registration into an error.
+          this.log(
+            `deal ${dealId}: conflict not recorded on earlier deal ${earlier.dealId}: ${(error as Error).message}`,
+          );
+        }
       }
       return {
         dealId,
@@ -371,7 +388,7 @@ export class DealsApplication {
 
   /**
    * Appends to a deal that exists or is about to (its registration is in flight: claimed, not yet
-   * appended). Waits a little for it; a registration that never appears is given up with a log line.
+   * appended). Waits up to about 5 s for it, then gives up (the caller logs it).
    */
   private async appendWhenItExists(stream: string, events: EventToAppend[]): Promise<void> {
     for (let wait = 5; ; wait *= 2) {
@@ -379,7 +396,7 @@ export class DealsApplication {
         await this.store.append(stream, events, 'stream-exists');
         return;
       } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || wait > IN_FLIGHT_MS) throw error;
+        if (!(error instanceof WrongExpectedVersionError) || wait > 2_560) throw error;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
