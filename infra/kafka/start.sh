@@ -186,9 +186,13 @@ done
 
 # --- 4. format storage once ----------------------------------------------------------
 if [ ! -f "$KAFKA_DATA/meta.properties" ]; then
-  [ -s "$KAFKA_DIR/cluster-id" ] || head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$KAFKA_DIR/cluster-id"
+  # A cluster id is 16 random bytes in URL-safe base64; one starting with "-" would be read as an
+  # option by the storage tool, so such an id (kept from an older run too) is drawn again.
+  while [ ! -s "$KAFKA_DIR/cluster-id" ] || [ "$(head -c 1 "$KAFKA_DIR/cluster-id")" = "-" ]; do
+    head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$KAFKA_DIR/cluster-id"
+  done
   klog "formatting storage in $KAFKA_DATA (cluster id $(cat "$KAFKA_DIR/cluster-id"))"
-  kafka_run_class kafka.tools.StorageTool format -t "$(cat "$KAFKA_DIR/cluster-id")" -c "$KAFKA_CONFIG" \
+  kafka_run_class kafka.tools.StorageTool format --cluster-id="$(cat "$KAFKA_DIR/cluster-id")" -c "$KAFKA_CONFIG" \
       >"$KAFKA_LOGS/format.out" 2>&1 \
     || die "kafka storage format failed" "$KAFKA_LOGS/format.out"
 fi
