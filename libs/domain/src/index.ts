@@ -1,2 +1,4 @@
 export * from './domain-error';
 export * from './periodic-job';
+export * from './money';
+export * from './ids';

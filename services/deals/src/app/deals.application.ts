@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataOf, EventToAppend } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError } from '@prm/domain';
+import { DomainError, isUuid } from '@prm/domain';
 import { WrongExpectedVersionError, type CommandMetadata, type EventStore } from '@prm/event-store';
 import {
   classifyCustomer,
@@ -166,7 +166,7 @@ export class DealsApplication {
 
   // ── facts the decider needs ───────────────────────────────────────────────────────────
   async partnerFacts(partnerId: string | null | undefined): Promise<PartnerFacts | null> {
-    if (!partnerId || !/^[0-9a-f-]{36}$/i.test(partnerId)) return null;
+    if (!isUuid(partnerId)) return null;
     const rows = await this.db.query<{ stage: string | null; pam_id: string | null; program: string }>(
       'SELECT stage, pam_id, program FROM deals_partner_view WHERE partner_id = $1',
       [partnerId],
@@ -468,8 +468,7 @@ export class DealsApplication {
     actor: Actor,
     build: (deal: RegisteredDeal) => Promise<DealCommand> | DealCommand,
   ): Promise<DealResult> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(dealId))
-      throw DomainError.invalid([{ field: 'dealId', reason: 'must be a UUID' }]);
+    if (!isUuid(dealId)) throw DomainError.invalid([{ field: 'dealId', reason: 'must be a UUID' }]);
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(dealId);
       if (!isRegistered(state) || version === null)

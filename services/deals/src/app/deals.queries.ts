@@ -1,5 +1,5 @@
 import type { Database } from '@prm/database';
-import { DomainError } from '@prm/domain';
+import { DomainError, isUuid } from '@prm/domain';
 import type { EventStore } from '@prm/event-store';
 import { matchKeys } from '@prm/normalization';
 import type { Actor } from './deals.application';
@@ -58,14 +58,13 @@ export interface DealFilter {
 }
 
 const STATUSES = ['open', 'won', 'lost', 'rejected', 'expired'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function encodeCursor(row: { registered_at: string; deal_id: string }): string {
   return Buffer.from(`${row.registered_at}|${row.deal_id}`).toString('base64url');
 }
 function decodeCursor(token: string): [string, string] {
   const [at, id] = Buffer.from(token, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !UUID.test(id))
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id))
     throw DomainError.invalid([{ field: 'pageToken', reason: 'is not a token returned by this query' }]);
   return [at, id];
 }
@@ -90,7 +89,7 @@ export class DealsQueries {
     dealId: string,
     actor: Actor,
   ): Promise<{ deal: DealRow; history: Array<Record<string, unknown>> }> {
-    if (!UUID.test(dealId ?? '')) throw DomainError.invalid([{ field: 'dealId', reason: 'must be a UUID' }]);
+    if (!isUuid(dealId)) throw DomainError.invalid([{ field: 'dealId', reason: 'must be a UUID' }]);
     const rows = await this.db.query<DealRow>(`SELECT ${DEAL_COLUMNS} FROM deals_deal WHERE deal_id = $1`, [
       dealId,
     ]);
@@ -133,7 +132,7 @@ export class DealsQueries {
       where.push(sql.replace('?', `$${params.length}`));
     };
     const violations: Array<{ field: string; reason: string }> = [];
-    if (filter.partnerId && !UUID.test(filter.partnerId))
+    if (filter.partnerId && !isUuid(filter.partnerId))
       violations.push({ field: 'partnerId', reason: 'must be a UUID' });
     if (filter.status && !STATUSES.includes(filter.status))
       violations.push({ field: 'status', reason: `must be one of ${STATUSES.join(', ')}` });
@@ -228,7 +227,7 @@ export class DealsQueries {
 
   /** Commission ledger entries of a partner accrued in [from, to], with totals per currency and status. */
   async commissions(input: { partnerId: string; from?: string; to?: string }, actor: Actor) {
-    if (!UUID.test(input.partnerId ?? ''))
+    if (!isUuid(input.partnerId))
       throw DomainError.invalid([{ field: 'partnerId', reason: 'must be a UUID' }]);
     if (actor.role === 'partner_user' && input.partnerId !== actor.partnerId)
       throw DomainError.permissionDenied('a partner user sees only its own partner’s commissions');

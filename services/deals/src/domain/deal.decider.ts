@@ -4,7 +4,17 @@ import {
   DealRegistrationRejectedData,
   type DataOf,
 } from '@prm/contracts';
-import { DomainError, Violations } from '@prm/domain';
+import {
+  convert,
+  DomainError,
+  fromMicros,
+  isDecimal,
+  isKnownCurrency,
+  isUuid,
+  percentOf,
+  toMicros,
+  Violations,
+} from '@prm/domain';
 import { isCountryCode, matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
 import type {
   ActorRef,
@@ -35,7 +45,6 @@ import {
   type DealState,
   type RegisteredDeal,
 } from './deal.state';
-import { convert, fromMicros, isDecimal, isKnownCurrency, percentOf, toMicros } from './money';
 
 type Events = DealEvent[];
 
@@ -50,7 +59,6 @@ export const REGISTERING_STAGES: readonly string[] = [
 export const DEFAULT_PROTECTION_DAYS = 90;
 export const DEFAULT_MAX_EXTENSION_DAYS = 60;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 // The closed lists are the contract's own, so the decider never accepts what the schema refuses.
 const REJECT_CODES = DealRegistrationRejectedData.shape.reasonCode.options;
@@ -162,10 +170,10 @@ function register(command: RegisterDeal, state: DealState): Events {
   if (isRegistered(state))
     throw DomainError.alreadyExists(`deal ${state.dealId} is already registered`, { dealId: state.dealId });
   const v = new Violations();
-  v.check(typeof d.dealId === 'string' && UUID.test(d.dealId), 'dealId', 'must be a UUID');
+  v.check(isUuid(d.dealId), 'dealId', 'must be a UUID');
   const partnerChannel = d.channel === 'partner';
   if (d.channel !== 'partner' && d.channel !== 'direct') v.add('channel', 'must be partner or direct');
-  if (partnerChannel && !(typeof d.partnerId === 'string' && UUID.test(d.partnerId)))
+  if (partnerChannel && !isUuid(d.partnerId))
     v.add('partnerId', 'must be the UUID of the registering partner');
   if (!partnerChannel && d.partnerId) v.add('partnerId', 'must be empty for a direct deal');
 
@@ -445,7 +453,7 @@ function requestExtension(command: RequestProtectionExtension, deal: RegisteredD
   if (!(mayPartnerAct(d.by, deal.partnerId) || d.by.role === 'pam' || d.by.role === 'vendor_admin'))
     throw DomainError.permissionDenied(`${d.by.role} ${d.by.id} may not ask to extend deal ${deal.dealId}`);
   const v = new Violations();
-  v.check(typeof d.requestId === 'string' && UUID.test(d.requestId), 'requestId', 'must be a UUID');
+  v.check(isUuid(d.requestId), 'requestId', 'must be a UUID');
   if (!Number.isInteger(d.days) || d.days < 1) v.add('days', 'must be a whole number of days, at least 1');
   else if (d.days > d.maxExtensionDays)
     v.add('days', `may be at most ${d.maxExtensionDays} (the program’s maximum extension)`);
@@ -542,12 +550,8 @@ function recordInfluence(command: RecordInfluence, deal: RegisteredDeal): Events
       'influence on a deal is recorded by the vendor (admin, PAM, direct sales)',
     );
   const v = new Violations();
-  v.check(typeof d.influenceId === 'string' && UUID.test(d.influenceId), 'influenceId', 'must be a UUID');
-  v.check(
-    typeof d.partnerId === 'string' && UUID.test(d.partnerId),
-    'partnerId',
-    'must be the UUID of the influencing partner',
-  );
+  v.check(isUuid(d.influenceId), 'influenceId', 'must be a UUID');
+  v.check(isUuid(d.partnerId), 'partnerId', 'must be the UUID of the influencing partner');
   if (!INFLUENCE_ACTIVITIES.includes(d.activity as (typeof INFLUENCE_ACTIVITIES)[number]))
     v.add('activity', `must be one of ${INFLUENCE_ACTIVITIES.join(', ')}`);
   if (
@@ -618,12 +622,7 @@ function win(command: WinDeal, deal: RegisteredDeal): Events {
   const v = new Violations();
   const wonValue = checkMoney(d.wonValue, 'wonValue', v);
   checkCloseDate(d.closedOn, deal, d.at, v);
-  if (deal.channel === 'partner')
-    v.check(
-      typeof d.commissionId === 'string' && UUID.test(d.commissionId),
-      'commissionId',
-      'must be a UUID',
-    );
+  if (deal.channel === 'partner') v.check(isUuid(d.commissionId), 'commissionId', 'must be a UUID');
   v.throwIfAny();
   requireOpen(deal, 'win it');
   if (deal.channel === 'partner' && !deal.approved)
@@ -780,11 +779,7 @@ function correctCommission(command: CorrectCommission, deal: RegisteredDeal): Ev
   const d = command.data;
   requireFinance(d.by, 'correct commissions');
   const v = new Violations();
-  v.check(
-    typeof d.commissionId === 'string' && UUID.test(d.commissionId),
-    'commissionId',
-    'must be a UUID (the new entry)',
-  );
+  v.check(isUuid(d.commissionId), 'commissionId', 'must be a UUID (the new entry)');
   if (d.direction !== 'credit' && d.direction !== 'debit') v.add('direction', 'must be credit or debit');
   if (!isDecimal(d.amount) || toMicros(d.amount) === 0n)
     v.add('amount', 'must be a positive decimal such as "1500.00"');

@@ -1,3 +1,4 @@
+import { toMicros } from '@prm/domain';
 import type { CustomerClass, DataOf, DealAttribution } from '@prm/contracts';
 import type { DealEvent } from './deal.events';
 import type { Stage } from './deal.commands';
@@ -49,11 +50,6 @@ export const initialDealState = (): DealState => ({ status: 'none' });
 
 export function isRegistered(state: DealState): state is RegisteredDeal {
   return state.status !== 'none';
-}
-
-function micros(amount: string): bigint {
-  const [whole, fraction = ''] = amount.split('.');
-  return BigInt(whole!) * 1_000_000n + BigInt(fraction.padEnd(6, '0'));
 }
 
 export function evolveDeal(state: DealState, event: DealEvent): DealState {
@@ -162,7 +158,7 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
             commissionId: event.data.commissionId,
             kind: 'accrual',
             direction: 'credit',
-            micros: micros(event.data.amount.amount),
+            micros: toMicros(event.data.amount.amount),
             currency: event.data.amount.currency,
             status: 'accrued',
           },
@@ -177,7 +173,7 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
             commissionId: event.data.commissionId,
             kind: 'correction',
             direction: event.data.direction,
-            micros: micros(event.data.amount.amount),
+            micros: toMicros(event.data.amount.amount),
             currency: event.data.amount.currency,
             status: 'accrued',
             corrects: event.data.correctsCommissionId,

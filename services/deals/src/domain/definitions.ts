@@ -1,8 +1,7 @@
 import type { DataOf } from '@prm/contracts';
-import { DomainError, Violations } from '@prm/domain';
+import { DomainError, isDecimal, isKnownCurrency, toMicros, Violations } from '@prm/domain';
 import { isCountryCode, matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
 import { isIsoDate } from './deal.decider';
-import { isDecimal, isKnownCurrency, toMicros } from './money';
 
 /*
  * Vendor-level definitions of the deals context, each checked here (pure) before the shell

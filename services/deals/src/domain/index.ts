@@ -3,4 +3,3 @@ export * from './deal.events';
 export * from './deal.state';
 export * from './deal.decider';
 export * from './definitions';
-export * from './money';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseEventData, type EventToAppend, type Quadrant } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError } from '@prm/domain';
+import { DomainError, isUuid } from '@prm/domain';
 import { handleCommand, WrongExpectedVersionError, type EventStore } from '@prm/event-store';
 import { companyNameKey } from '@prm/normalization';
 import {
@@ -198,7 +198,6 @@ export interface AccelerationItem {
   }>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VENDOR_ROLES = new Set(['vendor_admin', 'pam', 'service']);
 const QUADRANT_RANK: Record<Quadrant, number> = { retain: 0, grow: 1, harvest: 2, exit: 3 };
 const KEY_NAMES = ['taxId', 'domain', 'name'] as const;
@@ -424,8 +423,7 @@ export class MappingApplication {
     if (owner === 'partner') {
       if (!partnerId)
         throw DomainError.invalid([{ field: 'partnerId', reason: 'is required for a partner’s list' }]);
-      if (!UUID.test(partnerId))
-        throw DomainError.invalid([{ field: 'partnerId', reason: 'must be a UUID' }]);
+      if (!isUuid(partnerId)) throw DomainError.invalid([{ field: 'partnerId', reason: 'must be a UUID' }]);
       return { ownerKey: partnerId.toLowerCase(), partnerId: partnerId.toLowerCase() };
     }
     throw DomainError.invalid([{ field: 'owner', reason: 'must be vendor or partner' }]);
@@ -839,7 +837,7 @@ export class MappingApplication {
   }
 
   private requirePartnerAccess(actor: Actor, partnerId: string): void {
-    if (!UUID.test(partnerId)) throw DomainError.invalid([{ field: 'partnerId', reason: 'must be a UUID' }]);
+    if (!isUuid(partnerId)) throw DomainError.invalid([{ field: 'partnerId', reason: 'must be a UUID' }]);
     if (actor.role === 'partner_user') {
       if (actor.partnerId?.toLowerCase() !== partnerId.toLowerCase())
         throw DomainError.permissionDenied('a partner user may see only its own partner’s mapping');

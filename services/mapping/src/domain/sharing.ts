@@ -1,5 +1,5 @@
 import type { DataOf } from '@prm/contracts';
-import { Violations } from '@prm/domain';
+import { isUuid, Violations } from '@prm/domain';
 import { POPULATIONS, type Population } from './populations';
 
 export const SHARE_LEVELS = ['none', 'counts', 'accounts'] as const;
@@ -30,8 +30,6 @@ export interface SharingPolicyChanged {
   data: DataOf<'SharingPolicyChanged'>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The sharing policy of one vendor–partner pair (pure). A command sets some populations of one
  * side; the others keep their level. Setting what is already set changes nothing (no event).
@@ -41,7 +39,7 @@ export const sharingDecider = {
   decide(command: SetSharingPolicy, state: SharingState): SharingPolicyChanged[] {
     const { partnerId, side, populations } = command.data;
     const v = new Violations();
-    v.check(UUID.test(partnerId), 'partnerId', 'must be a UUID');
+    v.check(isUuid(partnerId), 'partnerId', 'must be a UUID');
     v.check(SIDES.includes(side as Side), 'side', `must be one of ${SIDES.join(', ')}`);
     const given = Object.entries(populations).filter(([, level]) => level !== undefined && level !== '');
     if (given.length === 0) v.add('populations', 'give the share level of at least one population');

@@ -1,4 +1,4 @@
-import { DomainError, Violations } from '@prm/domain';
+import { DomainError, isUuid, Violations } from '@prm/domain';
 import {
   actorFrom,
   PROTO_ROOT,
@@ -21,7 +21,6 @@ type Req = Record<string, unknown> & {
 };
 
 const ROLES = ['vendor_admin', 'pam', 'partner_user', 'service'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -133,7 +132,7 @@ export function metricsGrpcHandlers(app: MetricsApplication) {
   return {
     async getScorecard(r: Req) {
       const v = new Violations();
-      v.check(UUID.test(str(r.partnerId)), 'partnerId', 'must be the partner’s UUID');
+      v.check(isUuid(r.partnerId), 'partnerId', 'must be the partner’s UUID');
       const asOf = dateOf(r.asOf, 'asOf', v, true);
       v.throwIfAny();
       const view = await app.scorecard(str(r.partnerId), asOf ?? undefined);

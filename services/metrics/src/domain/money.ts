@@ -5,6 +5,8 @@
  * object, currency → micros as a decimal integer string, so fold states serialize as they are.
  */
 
+import { fromMicros, MICROS_PER_UNIT as FACTOR, toMicros } from '@prm/domain';
+
 export interface MoneyAmount {
   amount: string;
   currency: string;
@@ -13,25 +15,7 @@ export interface MoneyAmount {
 /** currency → micros (integer, may be negative for corrections), as a string. */
 export type MoneyBag = Record<string, string>;
 
-const DECIMALS = 6;
-const FACTOR = 10n ** BigInt(DECIMALS);
-const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]{1,6})?$/;
-
-/** `"1250.5"` → 1250500000n. Throws on a string that is not a contract decimal amount. */
-export function toMicros(amount: string): bigint {
-  if (!DECIMAL.test(amount)) throw new Error(`not a decimal amount: "${amount}"`);
-  const [whole, fraction = ''] = amount.split('.');
-  return BigInt(whole!) * FACTOR + BigInt(fraction.padEnd(DECIMALS, '0'));
-}
-
-/** 1250500000n → `"1250.50"`: at least 2 decimals, trailing zeros beyond them dropped; "-" when negative. */
-export function fromMicros(micros: bigint): string {
-  const sign = micros < 0n ? '-' : '';
-  const abs = micros < 0n ? -micros : micros;
-  let fraction = (abs % FACTOR).toString().padStart(DECIMALS, '0');
-  while (fraction.length > 2 && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
-  return `${sign}${abs / FACTOR}.${fraction}`;
-}
+export { fromMicros, toMicros };
 
 export function bagAdd(bag: MoneyBag, money: MoneyAmount, sign: 1n | -1n = 1n): void {
   bag[money.currency] = String(BigInt(bag[money.currency] ?? '0') + sign * toMicros(money.amount));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { migrate, type Database } from '@prm/database';
-import { DomainError } from '@prm/domain';
+import { DomainError, isUuid } from '@prm/domain';
 import { handleCommand, type CommandMetadata, type EventStore } from '@prm/event-store';
 import {
   DEFAULT_PAM_CAPACITY,
@@ -126,7 +126,7 @@ export class PartnersApplication {
   }
 
   private requireUuid(field: string, value: string): void {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+    if (!isUuid(value)) {
       throw DomainError.invalid([{ field, reason: 'must be a UUID' }]);
     }
   }

@@ -1,10 +1,12 @@
 /*
- * Money without floats: decimal strings (the contract's DecimalAmount) are read into BigInt
+ * Money without floats, for every context (deals' commissions, metrics' sums): decimal strings (the contract's DecimalAmount) are read into BigInt
  * micro-units (6 decimals), computed on, and written back. Rounding is half-up to the cent
  * where an amount is derived (a commission), never on amounts the user typed.
  */
 
-const SCALE = 1_000_000n;
+/** Micro-units per unit of a currency: amounts carry at most 6 decimals. */
+export const MICROS_PER_UNIT = 1_000_000n;
+const SCALE = MICROS_PER_UNIT;
 const DECIMAL = /^(0|[1-9][0-9]*)(\.[0-9]{1,6})?$/;
 
 let currencies: ReadonlySet<string> | undefined;
@@ -19,8 +21,9 @@ export function isDecimal(value: unknown): value is string {
   return typeof value === 'string' && DECIMAL.test(value);
 }
 
-/** "1250.5" → 1250500000n. The caller has checked isDecimal. */
+/** "1250.5" → 1250500000n. Throws on a string that is not a contract decimal amount. */
 export function toMicros(value: string): bigint {
+  if (!DECIMAL.test(value)) throw new Error(`not a decimal amount: "${value}"`);
   const [whole, fraction = ''] = value.split('.');
   return BigInt(whole!) * SCALE + BigInt(fraction.padEnd(6, '0'));
 }
