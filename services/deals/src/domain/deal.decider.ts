@@ -111,6 +111,43 @@ function checkCountry(value: string | undefined, field: string, v: Violations): 
   return code;
 }
 
+export interface CheckedCustomer {
+  name: string;
+  country: string;
+  domain?: string;
+  taxId?: { scheme: 'RU_INN' | 'OTHER'; value: string };
+}
+
+/**
+ * An end customer's name, country, domain and tax id, normalized with @prm/normalization: one
+ * violation per bad field (`field` names it where the caller keeps it), and `missing` when neither
+ * a domain nor a tax id is given (a customer matched on its name alone is a guess).
+ */
+export function checkCustomer(
+  input: { name?: string; domain?: string; taxId?: string; country?: string } | undefined,
+  v: Violations,
+  field: (name: 'name' | 'country' | 'domain' | 'taxId') => string,
+  missing: { field: string; reason: string },
+): CheckedCustomer {
+  const name = typeof input?.name === 'string' ? input.name.trim() : '';
+  if (name.length === 0 || name.length > 300) v.add(field('name'), 'is required (1 to 300 characters)');
+  const country = checkCountry(input?.country, field('country'), v);
+  let domain: string | undefined;
+  if (input?.domain?.trim()) {
+    const n = normalizeDomain(input.domain);
+    if (n.ok) domain = n.value;
+    else v.add(field('domain'), n.reason);
+  }
+  let taxId: CheckedCustomer['taxId'];
+  if (input?.taxId?.trim() && /^[A-Z]{2}$/.test(country)) {
+    const n = normalizeTaxId(country, input.taxId);
+    if (n.ok) taxId = n.value as CheckedCustomer['taxId'];
+    else v.add(field('taxId'), n.reason);
+  }
+  if (!input?.domain?.trim() && !input?.taxId?.trim()) v.add(missing.field, missing.reason);
+  return { name, country, ...(domain && { domain }), ...(taxId && { taxId }) };
+}
+
 function mayPartnerAct(by: ActorRef, partnerId: string | null): boolean {
   return by.role === 'partner_user' && partnerId !== null && by.partnerId === partnerId;
 }
@@ -177,27 +214,10 @@ function register(command: RegisterDeal, state: DealState): Events {
     v.add('partnerId', 'must be the UUID of the registering partner');
   if (!partnerChannel && d.partnerId) v.add('partnerId', 'must be empty for a direct deal');
 
-  const name = typeof d.customer?.name === 'string' ? d.customer.name.trim() : '';
-  if (name.length === 0 || name.length > 300) v.add('customer.name', 'is required (1 to 300 characters)');
-  const country = checkCountry(d.customer?.country, 'customer.country', v);
-  let domain: string | undefined;
-  if (d.customer?.domain?.trim()) {
-    const n = normalizeDomain(d.customer.domain);
-    if (n.ok) domain = n.value;
-    else v.add('customer.domain', n.reason);
-  }
-  let taxId: { scheme: 'RU_INN' | 'OTHER'; value: string } | undefined;
-  if (d.customer?.taxId?.trim() && /^[A-Z]{2}$/.test(country)) {
-    const n = normalizeTaxId(country, d.customer.taxId);
-    if (n.ok) taxId = n.value as typeof taxId;
-    else v.add('customer.taxId', n.reason);
-  }
-  if (!d.customer?.domain?.trim() && !d.customer?.taxId?.trim())
-    v.add(
-      'customer',
-      'give the customer’s web domain or tax id (at least one) so channel conflicts can be checked',
-    );
-
+  const { name, country, domain, taxId } = checkCustomer(d.customer, v, (f) => `customer.${f}`, {
+    field: 'customer',
+    reason: 'give the customer’s web domain or tax id (at least one) so channel conflicts can be checked',
+  });
   const estimatedValue = checkMoney(d.estimatedValue, 'estimatedValue', v);
   if (typeof d.at !== 'string' || Number.isNaN(Date.parse(d.at)) || !isIsoDate(d.at.slice(0, 10)))
     throw DomainError.invalid([{ field: 'at', reason: 'must be an ISO date-time (the service clock)' }]);

@@ -1,7 +1,7 @@
 import type { DataOf } from '@prm/contracts';
 import { DomainError, isDecimal, isKnownCurrency, toMicros, Violations } from '@prm/domain';
-import { isCountryCode, matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
-import { isIsoDate } from './deal.decider';
+import { matchKeys } from '@prm/normalization';
+import { checkCustomer, isIsoDate } from './deal.decider';
 
 /*
  * Vendor-level definitions of the deals context, each checked here (pure) before the shell
@@ -29,25 +29,10 @@ export function classifyCustomer(
   openDealCount: number,
 ): DataOf<'CustomerClassified'> {
   const v = new Violations();
-  const name = (input.name ?? '').trim();
-  if (!name || name.length > 300) v.add('name', 'is required (1 to 300 characters)');
-  const country = (input.country ?? '').trim().toUpperCase();
-  if (!isCountryCode(country))
-    v.add('country', `"${input.country ?? ''}" is not an ISO 3166-1 alpha-2 country code`);
-  let domain: string | undefined;
-  if (input.domain?.trim()) {
-    const n = normalizeDomain(input.domain);
-    if (n.ok) domain = n.value;
-    else v.add('domain', n.reason);
-  }
-  let taxId: { scheme: 'RU_INN' | 'OTHER'; value: string } | undefined;
-  if (input.taxId?.trim() && /^[A-Z]{2}$/.test(country)) {
-    const n = normalizeTaxId(country, input.taxId);
-    if (n.ok) taxId = n.value as typeof taxId;
-    else v.add('taxId', n.reason);
-  }
-  if (!input.domain?.trim() && !input.taxId?.trim())
-    v.add('domain', 'give the customer’s web domain or tax id (at least one) so its deals can be found');
+  const { name, country, domain, taxId } = checkCustomer(input, v, (f) => f, {
+    field: 'domain',
+    reason: 'give the customer’s web domain or tax id (at least one) so its deals can be found',
+  });
   if (!CLASSES.includes(input.customerClass as 'A')) v.add('customerClass', 'must be A, B or C');
   if (input.accountOwner !== undefined && input.accountOwner.length > 200)
     v.add('accountOwner', 'must be at most 200 characters');
