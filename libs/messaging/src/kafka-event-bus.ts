@@ -1,19 +1,36 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { BusMessage, ConsumeOptions, ConsumerHandle, EventBus, Lag } from './event-bus';
 import { ensureTopics } from './kafka';
+import { BatchPipeline } from './batch-pipeline';
 import { fromKafkaValue } from './wire-format';
+
+export interface KafkaEventBusOptions {
+  /**
+   * How long the broker holds a fetch while there is nothing new (default 100 ms). New data
+   * answers a waiting fetch at once, so this is not added to the lag; it bounds how soon a
+   * stop or a rebalance is noticed.
+   */
+  maxWaitTimeInMs?: number;
+  /** Topic-partitions taken from one fetch at once, and so handled as one batch (default 64). */
+  concurrency?: number;
+  /** Where failed offset commits are reported (they are not fatal; see BatchPipeline). */
+  log?: (line: string) => void;
+}
 
 /**
  * Consumes platform topics with kafkajs consumer groups. Offsets are committed only after
- * the batch handler resolves; a handler error stops the consumer without committing.
+ * the batch handler resolves; a handler error stops the consumer without committing. Batches
+ * of all partitions are coalesced and pipelined with the fetches (BatchPipeline).
  */
 export class KafkaEventBus implements EventBus {
   readonly kind = 'kafka' as const;
-  private readonly consumers = new Set<Consumer>();
+  /** stop() of every running consumer. */
+  private readonly consumers = new Set<() => Promise<void>>();
 
   constructor(
     private readonly kafka: Kafka,
     private readonly partitions = 3,
+    private readonly options: KafkaEventBusOptions = {},
   ) {}
 
   async consume(options: ConsumeOptions): Promise<ConsumerHandle> {
@@ -26,22 +43,39 @@ export class KafkaEventBus implements EventBus {
     }
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       retry: { retries: 10 },
     });
-    this.consumers.add(consumer);
     let resolveDone!: () => void;
     const done = new Promise<void>((r) => (resolveDone = r));
     let stopped = false;
+    // Fetching, handling and committing are pipelined and partition batches are coalesced
+    // into one handler call per round (see BatchPipeline): one read-model transaction per
+    // round instead of one per topic-partition, and the next fetch overlaps the handler.
+    const pipeline = new BatchPipeline({
+      handler: options.handleBatch,
+      commit: (offsets) =>
+        consumer.commitOffsets(
+          offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, ...p }))),
+        ),
+      onError: (error) => {
+        options.onError?.(error);
+        void stop();
+      },
+      log: this.options.log,
+    });
     const stop = async () => {
       if (stopped) return;
       stopped = true;
-      this.consumers.delete(consumer);
+      this.consumers.delete(stop);
+      // The batch in hand finishes and is committed; queued ones are dropped (they come again).
+      await pipeline.close();
       await consumer.disconnect().catch(() => undefined);
       resolveDone();
     };
+    this.consumers.add(stop);
     consumer.on(consumer.events.CRASH, (e) => {
       if (!e.payload.restart) {
         options.onError?.(e.payload.error);
@@ -53,14 +87,9 @@ export class KafkaEventBus implements EventBus {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({
-        batch,
-        resolveOffset,
-        commitOffsetsIfNecessary,
-        heartbeat,
-        isRunning,
-        isStale,
-      }) => {
+      // Every partition of a fetch is taken at once, so they meet in the same round.
+      partitionsConsumedConcurrently: this.options.concurrency ?? 64,
+      eachBatch: async ({ batch, resolveOffset, isRunning, isStale }) => {
         if (!isRunning() || isStale() || stopped) return;
         if (batch.messages.length === 0) return;
         const where = { topic: batch.topic, partition: batch.partition };
@@ -68,29 +97,19 @@ export class KafkaEventBus implements EventBus {
         try {
           messages = batch.messages.map((m) => ({
             event: fromKafkaValue(m.value, { ...where, offset: m.offset }),
-            topic: batch.topic,
-            partition: batch.partition,
+            ...where,
             offset: m.offset,
           }));
-          await options.handleBatch(messages);
         } catch (error) {
           options.onError?.(error);
-          // Do not resolve or commit: stop here so the failing batch is redelivered after a fix.
+          // Not resolved nor committed: the batch is delivered again after a fix.
           void stop();
           return;
         }
+        // Resolving moves only the in-memory fetch position (autoCommit is off): the group's
+        // committed offset moves when the pipeline has handled the batch.
         resolveOffset(batch.lastOffset());
-        await commitOffsetsIfNecessary({
-          topics: [
-            {
-              topic: batch.topic,
-              partitions: [
-                { partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
-              ],
-            },
-          ],
-        });
-        await heartbeat();
+        await pipeline.push(messages, { ...where, next: (BigInt(batch.lastOffset()) + 1n).toString() });
       },
     });
     return {
@@ -126,7 +145,6 @@ export class KafkaEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => undefined)));
-    this.consumers.clear();
+    await Promise.all([...this.consumers].map((stop) => stop()));
   }
 }

@@ -5,7 +5,7 @@ import type { BusMessage, ConsumerHandle, EventBus } from '@prm/messaging';
 import { topicOf } from '@prm/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { projectionRunnerMigrations } from './migrations';
-import { ProjectionHaltedError, type Projection } from './projection';
+import { ProjectionHaltedError, type BatchInfo, type Projection } from './projection';
 
 export interface ProjectionStatus {
   projection: string;
@@ -25,6 +25,11 @@ export interface RebuildProgress {
 
 export interface ProjectionRunnerOptions {
   log?: (line: string) => void;
+  /**
+   * Called after a batch's transaction committed, with the batch (its events are visible to
+   * readers from then on): for lag measurement and metrics. Must not throw.
+   */
+  onCommitted?: (messages: readonly BusMessage[]) => void;
 }
 
 /**
@@ -42,7 +47,9 @@ export class ProjectionRunner {
   private dataSource?: DataSource;
   private consumer?: ConsumerHandle;
   private haltError?: ProjectionHaltedError;
+  private batchInfo: BatchInfo = { generation: 0, rebuilding: false };
   private readonly log: (line: string) => void;
+  private readonly onCommitted?: (messages: readonly BusMessage[]) => void;
 
   constructor(
     private readonly db: Database,
@@ -51,6 +58,7 @@ export class ProjectionRunner {
     options: ProjectionRunnerOptions = {},
   ) {
     this.log = options.log ?? (() => undefined);
+    this.onCommitted = options.onCommitted;
   }
 
   /** Migrates the runner's and the projection's tables and starts consuming. */
@@ -76,7 +84,7 @@ export class ProjectionRunner {
       `UPDATE projection_status SET state = 'live', error = NULL, updated_at = now() WHERE projection = $1 AND state <> 'rebuilding'`,
       [this.projection.name],
     );
-    await this.consume(status.generation);
+    await this.consume(status.generation, status.state === 'rebuilding');
   }
 
   get manager(): EntityManager {
@@ -89,8 +97,9 @@ export class ProjectionRunner {
     return this.haltError;
   }
 
-  private async consume(generation: number): Promise<void> {
+  private async consume(generation: number, rebuilding = false): Promise<void> {
     this.haltError = undefined;
+    this.batchInfo = { generation, rebuilding };
     this.consumer = await this.bus.consume({
       groupId: `prm.projection.${this.projection.name}.g${generation}`,
       topics: this.projection.contexts.map(topicOf),
@@ -102,7 +111,9 @@ export class ProjectionRunner {
 
   private async applyBatch(messages: readonly BusMessage[]): Promise<void> {
     const name = this.projection.name;
+    const info = this.batchInfo;
     await this.dataSource!.transaction(async (manager) => {
+      await this.projection.beginBatch?.(manager, info);
       const streams = [...new Set(messages.map((m) => m.event.streamId))];
       const marks = new Map<string, number>();
       const rows: Array<{ stream_id: string; version: string }> = await manager.query(
@@ -128,22 +139,28 @@ export class ProjectionRunner {
         applied++;
         last = event;
       }
-      if (applied > 0) {
-        const touched = [...marks].filter(([s]) => streams.includes(s));
-        await manager.query(
-          `INSERT INTO projection_stream_marks (projection, stream_id, version)
-           SELECT $1, s, v FROM unnest($2::text[], $3::bigint[]) AS t(s, v)
-           ON CONFLICT (projection, stream_id) DO UPDATE SET version = GREATEST(projection_stream_marks.version, EXCLUDED.version)`,
-          [name, touched.map(([s]) => s), touched.map(([, v]) => String(v))],
-        );
-      }
+      // The marks and the status row in one statement (one round trip per batch).
+      const touched = applied > 0 ? [...marks] : [];
       await manager.query(
-        `UPDATE projection_status SET processed = processed + $2, skipped_duplicates = skipped_duplicates + $3,
+        `WITH marks AS (
+           INSERT INTO projection_stream_marks (projection, stream_id, version)
+           SELECT $1, s, v FROM unnest($6::text[], $7::bigint[]) AS t(s, v)
+           ON CONFLICT (projection, stream_id) DO UPDATE SET version = GREATEST(projection_stream_marks.version, EXCLUDED.version))
+         UPDATE projection_status SET processed = processed + $2, skipped_duplicates = skipped_duplicates + $3,
            last_event_id = COALESCE($4, last_event_id), last_global_position = COALESCE($5, last_global_position), updated_at = now()
          WHERE projection = $1`,
-        [name, applied, skipped, last?.id ?? null, last?.globalPosition.toString() ?? null],
+        [
+          name,
+          applied,
+          skipped,
+          last?.id ?? null,
+          last?.globalPosition.toString() ?? null,
+          touched.map(([s]) => s),
+          touched.map(([, v]) => String(v)),
+        ],
       );
     });
+    this.onCommitted?.(messages);
   }
 
   private async recordHalt(error: unknown): Promise<void> {
@@ -225,12 +242,13 @@ export class ProjectionRunner {
       return r.rows[0]!.generation;
     });
     this.log(`projection ${name}: rebuilding as generation ${generation}`);
-    await this.consume(generation);
+    await this.consume(generation, true);
     await this.caughtUp(timeoutMs, onProgress);
     await this.db.query(
       `UPDATE projection_status SET state = 'live', updated_at = now() WHERE projection = $1`,
       [name],
     );
+    this.batchInfo = { generation, rebuilding: false };
   }
 
   async status(): Promise<ProjectionStatus> {

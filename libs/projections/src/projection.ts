@@ -16,6 +16,18 @@ export interface Projection {
   entities: MixedList<EntitySchema | (new () => unknown)>;
   /** Applies one event inside the runner's transaction; throwing halts the projection. */
   apply(event: RecordedEvent, manager: EntityManager): Promise<void>;
+  /**
+   * Optional: called at the start of each batch's transaction, before any apply(), with what
+   * the runner knows of the projection (so a projection need not read its status row itself).
+   */
+  beginBatch?(manager: EntityManager, batch: BatchInfo): Promise<void> | void;
+}
+
+export interface BatchInfo {
+  /** The projection's generation (it changes on every rebuild). */
+  generation: number;
+  /** True while a rebuild replays history. */
+  rebuilding: boolean;
 }
 
 export class ProjectionHaltedError extends Error {

@@ -1,0 +1,137 @@
+import type { BusMessage } from './event-bus';
+
+/** Offsets to commit, in kafkajs's shape. */
+export interface OffsetCommit {
+  topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+}
+
+export interface BatchPipelineOptions {
+  /** Handles a batch; offsets are committed only after it resolves. */
+  handler(messages: readonly BusMessage[]): Promise<void>;
+  /** Commits consumer-group offsets. A failure is logged, never fatal (see below). */
+  commit(offsets: OffsetCommit): Promise<void>;
+  /** Called once with the first handler error; nothing is handled or committed after it. */
+  onError(error: unknown): void;
+  log?: (line: string) => void;
+  /** Messages handed to the handler at once at most (whole partition batches; default 5,000). */
+  maxBatchMessages?: number;
+  /** Messages queued before push() waits (back-pressure on the fetcher; default 20,000). */
+  maxQueuedMessages?: number;
+}
+
+interface Queued {
+  messages: readonly BusMessage[];
+  topic: string;
+  partition: number;
+  /** Offset to commit once handled: the partition batch's last offset + 1. */
+  next: string;
+}
+
+/**
+ * Between the Kafka fetcher and a batch handler (a projection's transaction):
+ *
+ * - **Coalescing.** The partition batches that arrive in the same turn of the event loop
+ *   (kafkajs starts every partition of a fetch together) and those that arrive while the
+ *   handler is busy are handed over as ONE batch: one transaction per round instead of one per
+ *   topic-partition, which is most of the cost of a small batch.
+ * - **Pipelining.** push() returns as soon as the batch is queued, so the fetcher asks the
+ *   broker for the next records while the handler works; only a queue over
+ *   maxQueuedMessages makes it wait.
+ * - **At-least-once.** Offsets are committed after the handler resolved, in order. After a
+ *   handler error nothing more is handled or committed, and onError is called. A commit that
+ *   fails (a rebalance took the partition away, the coordinator moved) only means the records
+ *   come again; handlers are idempotent, so it is logged and not fatal.
+ *
+ * Per-partition order is kept: queued batches are handled in arrival order.
+ */
+export class BatchPipeline {
+  private queue: Queued[] = [];
+  private queued = 0;
+  private scheduled = false;
+  private running: Promise<void> = Promise.resolve();
+  private failed = false;
+  private closed = false;
+  private readonly roomWaiters: Array<() => void> = [];
+  private readonly maxBatch: number;
+  private readonly maxQueued: number;
+
+  constructor(private readonly options: BatchPipelineOptions) {
+    this.maxBatch = options.maxBatchMessages ?? 5000;
+    this.maxQueued = options.maxQueuedMessages ?? 20_000;
+  }
+
+  /** Queues one partition's batch; resolves when there is room for more (not when handled). */
+  async push(messages: readonly BusMessage[], where: { topic: string; partition: number; next: string }) {
+    if (this.failed || this.closed || messages.length === 0) return;
+    this.queue.push({ messages, ...where });
+    this.queued += messages.length;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // After the current turn: the other partitions of the same fetch join this round.
+      setImmediate(() => {
+        this.running = this.running.then(() => this.drain());
+      });
+    }
+    while (this.queued > this.maxQueued && !this.failed && !this.closed)
+      await new Promise<void>((r) => this.roomWaiters.push(r));
+  }
+
+  /** Stops taking batches: drops what is queued (not committed, so it comes again) and waits for the one in hand. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.dropQueue();
+    await this.running;
+  }
+
+  private dropQueue(): void {
+    this.queue = [];
+    this.queued = 0;
+    for (const wake of this.roomWaiters.splice(0)) wake();
+  }
+
+  private async drain(): Promise<void> {
+    this.scheduled = false;
+    while (this.queue.length > 0 && !this.failed && !this.closed) {
+      let count = 0;
+      let take = 0;
+      while (
+        take < this.queue.length &&
+        (take === 0 || count + this.queue[take]!.messages.length <= this.maxBatch)
+      )
+        count += this.queue[take++]!.messages.length;
+      const round = this.queue.splice(0, take);
+      this.queued -= count;
+      if (this.queued <= this.maxQueued) for (const wake of this.roomWaiters.splice(0)) wake();
+      try {
+        await this.options.handler(
+          round.length === 1 ? round[0]!.messages : round.flatMap((q) => q.messages),
+        );
+      } catch (error) {
+        this.failed = true;
+        this.dropQueue();
+        this.options.onError(error);
+        return;
+      }
+      // Later batches of a partition come later in the round: the last offset wins.
+      const offsets = new Map<string, Map<number, string>>();
+      for (const q of round) {
+        let partitions = offsets.get(q.topic);
+        if (!partitions) offsets.set(q.topic, (partitions = new Map()));
+        partitions.set(q.partition, q.next);
+      }
+      try {
+        await this.options.commit({
+          topics: [...offsets].map(([topic, partitions]) => ({
+            topic,
+            partitions: [...partitions].map(([partition, offset]) => ({ partition, offset })),
+          })),
+        });
+      } catch (error) {
+        this.options.log?.(
+          `offset commit failed (${error instanceof Error ? error.message : String(error)}); ` +
+            'the handled records may be delivered again and are skipped as duplicates',
+        );
+      }
+    }
+  }
+}

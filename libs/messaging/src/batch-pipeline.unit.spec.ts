@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RecordedEvent } from '@prm/contracts';
+import { BatchPipeline, type OffsetCommit } from './batch-pipeline';
+import type { BusMessage } from './event-bus';
+
+function messages(topic: string, partition: number, from: number, count: number): BusMessage[] {
+  return Array.from({ length: count }, (_, i) => ({
+    event: { id: `${topic}-${partition}-${from + i}` } as RecordedEvent,
+    topic,
+    partition,
+    offset: String(from + i),
+  }));
+}
+
+const next = (list: BusMessage[]) => String(Number(list.at(-1)!.offset) + 1);
+const tick = () => new Promise((r) => setImmediate(r));
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await tick();
+}
+
+function recorder(options: { fail?: (round: number) => boolean; slow?: Promise<void> } = {}) {
+  const rounds: string[][] = [];
+  const commits: OffsetCommit[] = [];
+  const errors: unknown[] = [];
+  const pipeline = new BatchPipeline({
+    handler: async (batch) => {
+      rounds.push(batch.map((m) => m.event.id));
+      if (options.slow) await options.slow;
+      if (options.fail?.(rounds.length)) throw new Error(`round ${rounds.length} failed`);
+    },
+    commit: async (offsets) => void commits.push(offsets),
+    onError: (error) => errors.push(error),
+    maxBatchMessages: 6,
+    maxQueuedMessages: 8,
+  });
+  return { pipeline, rounds, commits, errors };
+}
+
+describe('BatchPipeline', () => {
+  it('hands the partitions of one fetch to the handler as one batch and commits their offsets together', async () => {
+    const { pipeline, rounds, commits } = recorder();
+    const a = messages('t1', 0, 10, 2);
+    const b = messages('t1', 1, 0, 1);
+    const c = messages('t2', 0, 5, 2);
+    await Promise.all([
+      pipeline.push(a, { topic: 't1', partition: 0, next: next(a) }),
+      pipeline.push(b, { topic: 't1', partition: 1, next: next(b) }),
+      pipeline.push(c, { topic: 't2', partition: 0, next: next(c) }),
+    ]);
+    await settle();
+    assert.deepEqual(rounds, [['t1-0-10', 't1-0-11', 't1-1-0', 't2-0-5', 't2-0-6']]);
+    assert.deepEqual(commits, [
+      {
+        topics: [
+          {
+            topic: 't1',
+            partitions: [
+              { partition: 0, offset: '12' },
+              { partition: 1, offset: '1' },
+            ],
+          },
+          { topic: 't2', partitions: [{ partition: 0, offset: '7' }] },
+        ],
+      },
+    ]);
+  });
+
+  it('returns from push before the handler finishes (the next fetch overlaps), keeps partition order, and commits the latest offset', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const { pipeline, rounds, commits } = recorder({ slow });
+    const first = messages('t', 0, 0, 2);
+    await pipeline.push(first, { topic: 't', partition: 0, next: next(first) });
+    await settle();
+    assert.equal(rounds.length, 1, 'the first round is in the handler');
+    // Two more fetches of the same partition arrive while the handler is busy.
+    const second = messages('t', 0, 2, 2);
+    const third = messages('t', 0, 4, 2);
+    await pipeline.push(second, { topic: 't', partition: 0, next: next(second) });
+    await pipeline.push(third, { topic: 't', partition: 0, next: next(third) });
+    assert.equal(commits.length, 0, 'nothing is committed before the handler resolves');
+    release();
+    await settle();
+    assert.deepEqual(rounds, [
+      ['t-0-0', 't-0-1'],
+      ['t-0-2', 't-0-3', 't-0-4', 't-0-5'],
+    ]);
+    assert.deepEqual(
+      commits.map((c) => c.topics[0]!.partitions[0]!.offset),
+      ['2', '6'],
+    );
+  });
+
+  it('cuts rounds at maxBatchMessages on partition-batch boundaries', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const { pipeline, rounds } = recorder({ slow });
+    const parts = [0, 1, 2].map((p) => messages('t', p, 0, 4));
+    await Promise.all(parts.map((m, p) => pipeline.push(m, { topic: 't', partition: p, next: '4' })));
+    release();
+    await settle();
+    // 4 + 4 > 6: each partition batch is its own round, none is split.
+    assert.deepEqual(
+      rounds.map((r) => r.length),
+      [4, 4, 4],
+    );
+  });
+
+  it('holds the fetcher back while more than maxQueuedMessages wait', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const { pipeline, rounds } = recorder({ slow });
+    const busy = messages('t', 0, 0, 1);
+    await pipeline.push(busy, { topic: 't', partition: 0, next: '1' });
+    await settle();
+    const big = messages('t', 0, 1, 9);
+    let returned = false;
+    const pushed = pipeline.push(big, { topic: 't', partition: 0, next: '10' }).then(() => (returned = true));
+    await settle();
+    assert.equal(returned, false, '9 queued > 8: push waits');
+    release();
+    await pushed;
+    await settle();
+    assert.equal(rounds.length, 2);
+  });
+
+  it('after a handler error handles and commits nothing more, and reports the error once', async () => {
+    const { pipeline, rounds, commits, errors } = recorder({ fail: (round) => round === 1 });
+    const a = messages('t', 0, 0, 2);
+    await pipeline.push(a, { topic: 't', partition: 0, next: '2' });
+    await settle();
+    const b = messages('t', 0, 2, 2);
+    await pipeline.push(b, { topic: 't', partition: 0, next: '4' });
+    await settle();
+    assert.equal(rounds.length, 1);
+    assert.equal(commits.length, 0, 'the failed round is not committed');
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0]), /round 1 failed/);
+  });
+
+  it('a failed commit is logged and the pipeline goes on (the records come again and are skipped)', async () => {
+    const lines: string[] = [];
+    let commits = 0;
+    const handled: string[] = [];
+    const pipeline = new BatchPipeline({
+      handler: async (batch) => void handled.push(...batch.map((m) => m.offset)),
+      commit: async () => {
+        if (++commits === 1) throw new Error('The coordinator is not aware of this member');
+      },
+      onError: () => assert.fail('a commit failure is not a handler failure'),
+      log: (line) => lines.push(line),
+    });
+    await pipeline.push(messages('t', 0, 0, 1), { topic: 't', partition: 0, next: '1' });
+    await settle();
+    await pipeline.push(messages('t', 0, 1, 1), { topic: 't', partition: 0, next: '2' });
+    await settle();
+    assert.deepEqual(handled, ['0', '1']);
+    assert.equal(commits, 2);
+    assert.match(lines[0]!, /offset commit failed \(The coordinator is not aware of this member\)/);
+  });
+
+  it('close() lets the batch in hand finish and drops the queued ones', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const { pipeline, rounds, commits } = recorder({ slow });
+    await pipeline.push(messages('t', 0, 0, 1), { topic: 't', partition: 0, next: '1' });
+    await settle();
+    await pipeline.push(messages('t', 0, 1, 1), { topic: 't', partition: 0, next: '2' });
+    const closed = pipeline.close();
+    release();
+    await closed;
+    assert.deepEqual(rounds, [['t-0-0']]);
+    assert.deepEqual(
+      commits.map((c) => c.topics[0]!.partitions[0]!.offset),
+      ['1'],
+    );
+    await pipeline.push(messages('t', 0, 2, 1), { topic: 't', partition: 0, next: '3' });
+    await settle();
+    assert.equal(rounds.length, 1, 'nothing is taken after close');
+  });
+});
