@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { PostgresDatabase } from '@prm/database';
 import { SqlEventStore } from '@prm/event-store';
-import { createKafka, KafkaEventBus, OutboxRelay } from '@prm/messaging';
+import { createKafka, KafkaEventBus } from '@prm/messaging';
 import {
   bulkRebuildPartnerHealth,
   DEFAULT_SCORING,
-  generateEvents,
   generateEventStream,
   InMemoryHealthFold,
   MetricsApplication,
@@ -13,6 +13,7 @@ import {
 } from '@prm/metrics';
 import { createTestDatabase, kafkaBrokers, uniqueSuffix } from '@prm/testing';
 import type { RecordedEvent } from '@prm/contracts';
+import { wallNow, type LagWriterInput, type LagWriterMessage } from './lag-writer';
 
 /*
  * Metrics benchmarks: the partner-health fold purely in memory, and a rebuild of the
@@ -236,9 +237,12 @@ async function rebuildIntoPostgres(
 
 /**
  * Live lag through real Kafka: events appended at 1,000/s to the event store → outbox relay →
- * Kafka → the projection's consumer → committed read model. The lag of an event is from its
- * append resolving to the projection's status showing a position at or past it (polled every
- * 2 ms on its own connection). Input topics are unique per run (the broker may be shared).
+ * Kafka → the projection's consumer → committed read model. The writing side (appends and
+ * relay) runs on its own thread, as it runs in other processes in production; this thread
+ * runs the metrics projection alone. The lag of an event is from its append resolving to the
+ * commit of the read-model transaction that applied it (the runner's onCommitted hook: from
+ * then on every reader sees it), both taken on the wall clock. Input topics are unique per
+ * run (the broker may be shared).
  */
 async function liveLag(scale: number, log: (line: string) => void): Promise<Record<string, unknown>> {
   const seconds = Math.max(5, Math.round(30 * scale));
@@ -249,97 +253,75 @@ async function liveLag(scale: number, log: (line: string) => void): Promise<Reco
     deals: `deals${suffix}`,
     mapping: `mapping${suffix}`,
   };
-  const events = generateEvents({
-    partners: Math.max(20, Math.round(500 * scale)),
-    events: seconds * rate,
-    seed: 99,
-  });
   const tdb = await createTestDatabase('bench_metrics_lag');
-  const db = new PostgresDatabase(tdb.url, { max: 6 });
+  const db = new PostgresDatabase(tdb.url, { max: 4 });
   const store = await SqlEventStore.create(db);
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: `metrics-bench-${suffix}` });
-  const relay = new OutboxRelay(store, db, kafka, {
-    name: `bench-${suffix}`,
-    contexts: Object.values(contexts),
-  });
   const app = await MetricsApplication.create(store, db, {
     scoring: [DEFAULT_SCORING],
     projection: { name: `bench-lag-${suffix}`, contexts: Object.values(contexts) },
   });
   const bus = new KafkaEventBus(kafka);
-  await relay.start();
-  const runner = await app.startProjection(bus);
-  const poller = new PostgresDatabase(tdb.url, { max: 1 });
-  /** stream → [version, appended at] not yet visible in the read model. */
-  const pending = new Map<string, Array<[number, number]>>();
+  /** "stream@version" → when its append resolved, for events not yet committed to the read model. */
+  const appendedAt = new Map<string, number>();
+  /** Events committed before the writer's message about their append arrived. */
+  const committedAt = new Map<string, number>();
   const lags: number[] = [];
-  let polling = true;
-  const poll = (async () => {
-    while (polling) {
-      const streams = [...pending.keys()];
-      if (streams.length > 0) {
-        const marks = await poller.query<{ stream_id: string; version: string }>(
-          'SELECT stream_id, version FROM projection_stream_marks WHERE projection = $1 AND stream_id = ANY($2)',
-          [app.projection.name, streams],
-        );
-        const now = performance.now();
-        for (const m of marks) {
-          const list = pending.get(m.stream_id)!;
-          const left = list.filter(([version, at]) => {
-            if (version > Number(m.version)) return true;
-            lags.push(Math.max(0, now - at));
-            return false;
-          });
-          if (left.length === 0) pending.delete(m.stream_id);
-          else pending.set(m.stream_id, left);
+  const runner = await app.startProjection(bus, {
+    onCommitted: (messages) => {
+      const now = wallNow();
+      for (const { event } of messages) {
+        const key = `${event.streamId}@${event.streamVersion}`;
+        const at = appendedAt.get(key);
+        if (at === undefined) committedAt.set(key, now);
+        else {
+          appendedAt.delete(key);
+          lags.push(Math.max(0, now - at));
         }
       }
-      await new Promise((r) => setTimeout(r, 2));
-    }
-  })();
-  try {
-    log(`live lag: ${events.length.toLocaleString('en')} events at ${rate}/s through Kafka`);
-    const start = performance.now();
-    const tick = 10; // ms; 10 events per tick
-    for (let i = 0; i < events.length; i += (rate * tick) / 1000) {
-      const due = start + (i / rate) * 1000;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const slice = events.slice(i, i + (rate * tick) / 1000);
-      const byStream = new Map<string, RecordedEvent[]>();
-      for (const e of slice) {
-        const dot = e.streamId.indexOf('.');
-        const stream = `${contexts[e.streamId.slice(0, dot)]}${e.streamId.slice(dot)}`;
-        let list = byStream.get(stream);
-        if (!list) byStream.set(stream, (list = []));
-        list.push(e);
-      }
-      void Promise.all(
-        [...byStream].map(async ([stream, list]) => {
-          const r = await store.append(
-            stream,
-            list.map((e) => ({
-              id: randomUUID(),
-              type: e.type,
-              schemaVersion: 1,
-              data: e.data,
-              metadata: e.metadata,
-            })),
-            'any',
+    },
+  });
+  const input: LagWriterInput = {
+    url: tdb.url,
+    brokers: kafkaBrokers,
+    suffix,
+    contexts,
+    partners: Math.max(20, Math.round(500 * scale)),
+    events: seconds * rate,
+    rate,
+  };
+  const writer = new Worker(path.join(__dirname, 'lag-writer.js'), { workerData: input });
+  let total = Infinity;
+  let appended = 0;
+  const written = new Promise<void>((resolve, reject) => {
+    writer.on('message', (m: LagWriterMessage) => {
+      if (m.kind === 'started') {
+        total = m.events;
+        log(`live lag: ${total.toLocaleString('en')} events at ${rate}/s through Kafka`);
+      } else if (m.kind === 'appended') {
+        for (const key of m.keys) {
+          const done = committedAt.get(key);
+          if (done === undefined) appendedAt.set(key, m.at);
+          else {
+            committedAt.delete(key);
+            lags.push(Math.max(0, done - m.at));
+          }
+        }
+        const before = appended;
+        appended += m.keys.length;
+        if (Math.floor(appended / (rate * 5)) > Math.floor(before / (rate * 5)))
+          log(
+            `live lag: ${appended.toLocaleString('en')} appended, ${lags.length.toLocaleString('en')} projected`,
           );
-          const at = performance.now();
-          const versions = pending.get(stream) ?? [];
-          for (let v = r.nextExpectedVersion - list.length + 1; v <= r.nextExpectedVersion; v++)
-            versions.push([v, at]);
-          pending.set(stream, versions);
-        }),
-      );
-      if (i > 0 && i % (rate * 5) === 0)
-        log(`live lag: ${i.toLocaleString('en')} appended, ${lags.length.toLocaleString('en')} projected`);
-    }
+      } else if (m.kind === 'done') resolve();
+      else reject(new Error(`live-lag writer failed: ${m.error}`));
+    });
+    writer.on('error', reject);
+  });
+  try {
+    await written;
     const deadline = performance.now() + 60_000;
-    while (lags.length < events.length && performance.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    while (lags.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     sample();
     const sorted = Float64Array.from(lags).sort();
     const pct = (q: number) =>
@@ -348,19 +330,17 @@ async function liveLag(scale: number, log: (line: string) => void): Promise<Reco
         : null;
     return {
       name: 'live-lag-kafka',
-      events: events.length,
+      events: total,
       ratePerSecond: rate,
       measured: lags.length,
       lagMs: { p50: pct(50), p95: pct(95), p99: pct(99), max: pct(100) },
       goalP99Ms: 100,
+      topology: 'writer (appends + outbox relay) on its own thread; the projection on the main thread',
     };
   } finally {
-    polling = false;
-    await poll;
+    await writer.terminate();
     await runner.stop();
     await bus.close();
-    await relay.stop();
-    await poller.close();
     await store.close();
     await db.close();
     await tdb.drop();

@@ -66,6 +66,7 @@ const ADDED_SINCE_DESIGN: Record<string, readonly string[]> = {
     'ExchangeRateRecorded',
     'DealPolicyDefined',
   ],
+  metrics: ['ScoringClockTicked'],
 };
 
 const SCHEMAS_DIR = join(__dirname, '..', 'schemas');

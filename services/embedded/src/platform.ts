@@ -70,6 +70,9 @@ export async function startPlatform(
     stops.push(() => metricsRunner.stop());
     metrics.startPublisher();
     stops.push(() => metrics.stopPublisher());
+    // Each new day rescores every partner (windows move and quadrants age without events).
+    metrics.startScoringClock();
+    stops.push(() => metrics.stopScoringClock());
     // Deal acceleration ranks partners by their quadrant: a copy refreshed from the metrics read model.
     const quadrants = new Map<string, Quadrant>();
     const refreshQuadrants = async () => {

@@ -351,6 +351,15 @@ const definitions = [
     description: 'A partner moved to another quadrant (retain, grow, harvest, exit).',
     data: metrics.PartnerQuadrantChangedData,
   }),
+  defineEvent({
+    type: 'ScoringClockTicked',
+    context: 'metrics',
+    schemaVersion: 1,
+    description:
+      'A day closed for scoring: every partner is scored again as of asOf, so windowed metrics (90 days, 12 months) ' +
+      'and the quadrant age for partners with no events. Recorded in the log so that a rebuild scores at the same moments.',
+    data: metrics.ScoringClockTickedData,
+  }),
 ] as const;
 
 type Definitions = (typeof definitions)[number];

@@ -99,3 +99,9 @@ export const PartnerQuadrantChangedData = z.object({
     .optional()
     .describe('The cut-offs used to place the partner.'),
 });
+
+export const ScoringClockTickedData = z.object({
+  asOf: IsoDateTime.describe(
+    'Every registered partner is scored again as of this moment (midnight UTC of the day it closes).',
+  ),
+});

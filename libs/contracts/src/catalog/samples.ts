@@ -400,6 +400,7 @@ export const sampleEventData: { readonly [T in EventType]: DataOf<T> } = {
     utilization: 41,
     thresholds: { potential: 50, utilization: 50 },
   },
+  ScoringClockTicked: { asOf: '2025-06-16T00:00:00.000Z' },
 };
 
 /** Metadata valid against `eventMetadataSchema`. */

@@ -1,8 +1,8 @@
 import { migrate, type Database } from '@prm/database';
 import type { EventBus } from '@prm/messaging';
-import { ProjectionRunner } from '@prm/projections';
-import { DomainError } from '@prm/domain';
-import { DuplicateEventIdError, type EventStore } from '@prm/event-store';
+import { ProjectionRunner, type ProjectionRunnerOptions } from '@prm/projections';
+import { DomainError, PeriodicJob } from '@prm/domain';
+import { DuplicateEventIdError, WrongExpectedVersionError, type EventStore } from '@prm/event-store';
 import {
   channelReport,
   computeScorecard,
@@ -27,6 +27,7 @@ import {
 import { metricsMigrations, partnerHealthMigrations } from './metrics.migrations';
 import {
   contractMetrics,
+  deterministicId,
   insertQuadrantHistory,
   PARTNER_HEALTH_PROJECTION,
   PartnerHealthProjection,
@@ -86,6 +87,9 @@ export interface ListFilters {
 
 export const metricsStream = (partnerId: string) => `metrics.partner-health-${partnerId}`;
 
+/** The scoring clock's stream: one ScoringClockTicked per closed day. */
+export const SCORING_CLOCK_STREAM = 'metrics.scoring-clock-daily';
+
 /**
  * The metrics service's application layer: owns the scoring versions, the partner-health
  * projection (for the ProjectionRunner), the queries over its read models, time travel by
@@ -97,6 +101,9 @@ export class MetricsApplication {
   readonly now: () => Date;
   readonly activeVersion: number;
   private publisherTimer?: NodeJS.Timeout;
+  private clockJob?: PeriodicJob;
+  /** The scoring clock's last tick seen (stream version and asOf), read once then followed. */
+  private lastTick: { version: number; asOf: string } | null = null;
   private publishing?: Promise<number>;
   private readonly log: (line: string) => void;
 
@@ -502,8 +509,11 @@ export class MetricsApplication {
   }
 
   /** Starts the partner-health projection on a bus (in-process or Kafka) with the ProjectionRunner. */
-  async startProjection(bus: EventBus): Promise<ProjectionRunner> {
-    const runner = new ProjectionRunner(this.db, bus, this.projection, { log: this.log });
+  async startProjection(
+    bus: EventBus,
+    options: Pick<ProjectionRunnerOptions, 'onCommitted'> = {},
+  ): Promise<ProjectionRunner> {
+    const runner = new ProjectionRunner(this.db, bus, this.projection, { ...options, log: this.log });
     await runner.start();
     return runner;
   }
@@ -616,7 +626,67 @@ export class MetricsApplication {
     };
   }
 
-  /** Starts the publisher loop (the service's only scheduler). */
+  /**
+   * Closes a day for scoring: appends ScoringClockTicked (asOf = the day's midnight UTC) unless
+   * the clock already shows that day or a later one. The projection then scores every
+   * registered partner again as of that midnight, so the 90-day and 12-month windows and the
+   * quadrant move for partners with no events too; being in the log, a rebuild scores at the
+   * same moments. Safe with several instances: the append expects the stream version it read
+   * and the event id is derived from the day. Returns whether it ticked. Only the latest day is
+   * ticked after downtime (the windows as of that midnight already cover the missed days).
+   */
+  async tickScoringClock(day = this.now().toISOString().slice(0, 10)): Promise<boolean> {
+    const asOf = `${day}T00:00:00.000Z`;
+    if (Number.isNaN(Date.parse(asOf)))
+      throw DomainError.invalid([{ field: 'day', reason: `"${day}" is not a YYYY-MM-DD date` }]);
+    const fromVersion = this.lastTick ? this.lastTick.version + 1 : 0;
+    for (const e of await this.store.readStream(SCORING_CLOCK_STREAM, { fromVersion }))
+      this.lastTick = { version: e.streamVersion, asOf: (e.data as { asOf: string }).asOf };
+    if (this.lastTick && this.lastTick.asOf >= asOf) return false;
+    const id = deterministicId(`${SCORING_CLOCK_STREAM}|${asOf}`);
+    try {
+      const r = await this.store.append(
+        SCORING_CLOCK_STREAM,
+        [
+          {
+            id,
+            type: 'ScoringClockTicked',
+            schemaVersion: 1,
+            data: { asOf },
+            metadata: {
+              correlationId: id,
+              causationId: null,
+              actor: 'service:metrics-scoring-clock',
+              occurredAt: asOf,
+            },
+          },
+        ],
+        this.lastTick ? this.lastTick.version : 'no-stream',
+      );
+      this.lastTick = { version: r.nextExpectedVersion, asOf };
+      this.log(`scoring clock: closed ${day}; every partner is scored again as of ${asOf}`);
+      return true;
+    } catch (error) {
+      // Another instance ticked first: the next call reads its tick.
+      if (error instanceof WrongExpectedVersionError || error instanceof DuplicateEventIdError) return false;
+      throw error;
+    }
+  }
+
+  /** Starts the scoring clock: checks every `everyMs` (default hourly) whether a new day began. */
+  startScoringClock(everyMs = 60 * 60 * 1000): void {
+    if (this.clockJob) return;
+    this.clockJob = new PeriodicJob('scoring clock', (day) => this.tickScoringClock(day), this.now, this.log);
+    this.clockJob.start(everyMs);
+  }
+
+  async stopScoringClock(): Promise<void> {
+    const job = this.clockJob;
+    this.clockJob = undefined;
+    await job?.stop();
+  }
+
+  /** Starts the publisher loop. */
   startPublisher(): void {
     if (this.publisherTimer) return;
     const tick = () => {

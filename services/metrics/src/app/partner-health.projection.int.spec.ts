@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { topicOf, type RecordedEvent } from '@prm/contracts';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@prm/database';
@@ -10,7 +11,7 @@ import { DEFAULT_SCORING } from '../domain';
 import { generateEvents } from '../domain/testing/generator';
 import { TEST_SCORING } from '../domain/testing/fixtures';
 import { PARTNER_HEALTH_TABLES } from './metrics.migrations';
-import { MetricsApplication, metricsStream } from './metrics.application';
+import { MetricsApplication, metricsStream, SCORING_CLOCK_STREAM } from './metrics.application';
 import { PartnerHealthProjection } from './partner-health.projection';
 import { bulkRebuildPartnerHealth } from './rebuild';
 
@@ -50,6 +51,34 @@ const toAppend = (e: RecordedEvent) => ({
   metadata: e.metadata,
 });
 
+/** Inserts a ScoringClockTicked at the start of every month the events reach, renumbering positions. */
+function withMonthlyTicks(events: readonly RecordedEvent[]): RecordedEvent[] {
+  const out: RecordedEvent[] = [];
+  let month = '';
+  let ticks = 0;
+  for (const e of events) {
+    const m = e.metadata.occurredAt.slice(0, 7);
+    if (month !== '' && m !== month) {
+      const asOf = `${m}-01T00:00:00.000Z`;
+      out.push({
+        id: randomUUID(),
+        type: 'ScoringClockTicked',
+        schemaVersion: 1,
+        data: { asOf },
+        metadata: { correlationId: randomUUID(), causationId: null, actor: 'test', occurredAt: asOf },
+        streamId: SCORING_CLOCK_STREAM,
+        streamVersion: ticks++,
+        globalPosition: 0n,
+        recordedAt: new Date(asOf),
+      });
+    }
+    month = m;
+    out.push({ ...e });
+  }
+  out.forEach((e, i) => (e.globalPosition = BigInt(i + 1)));
+  return out;
+}
+
 /** Delivers a fixed list of messages in the order given, in batches: for out-of-order tests. */
 class ScriptedBus implements EventBus {
   readonly kind = 'in-process' as const;
@@ -87,7 +116,9 @@ describe('partner-health projection on real PostgreSQL', { skip: skipUnlessPostg
   let tdb: TestDatabase;
   let db: PostgresDatabase;
   let store: SqlEventStore;
-  const events = generateEvents({ partners: 30, events: 1200, seed: 7, validate: true });
+  // The generated history with the scoring clock ticking at every month's start, as the
+  // service's clock appends it: rebuilds must score at the same moments.
+  const events = withMonthlyTicks(generateEvents({ partners: 30, events: 1200, seed: 7, validate: true }));
   let incremental: Record<string, unknown[]>;
 
   before(async () => {
@@ -117,6 +148,15 @@ describe('partner-health projection on real PostgreSQL', { skip: skipUnlessPostg
       'every partner placed under both versions',
     );
     assert.ok((incremental.metrics_channel_revenue as unknown[]).length > 0);
+    const tickTimes = new Set(
+      events.filter((e) => e.type === 'ScoringClockTicked').map((e) => (e.data as { asOf: string }).asOf),
+    );
+    assert.ok(
+      (incremental.metrics_quadrant_history as Array<{ as_of: Date }>).some((r) =>
+        tickTimes.has(new Date(r.as_of).toISOString()),
+      ),
+      'some partners moved at a clock tick (windows passing without events of their own)',
+    );
     const outboxBefore = await db.query<{ n: string }>('SELECT count(*) AS n FROM metrics_outbox');
     assert.ok(Number(outboxBefore[0]!.n) > 0, 'scorecard and quadrant events were queued');
 
@@ -255,6 +295,68 @@ describe('partner-health projection on real PostgreSQL', { skip: skipUnlessPostg
     await db.query('UPDATE metrics_outbox SET published_at = NULL WHERE partner_id = $1', [partnerId]);
     await app.publishPending();
     assert.equal((await store.readStream(metricsStream(partnerId))).length, stream.length);
+  });
+});
+
+describe('the scoring clock on real PostgreSQL', { skip: skipUnlessPostgres() }, () => {
+  it('ticks once per day (also with two instances), and the projection moves a quiet partner as its windows pass', async () => {
+    const tdb = await createTestDatabase('metrics_clock');
+    const db = new PostgresDatabase(tdb.url);
+    const store = await SqlEventStore.create(db);
+    try {
+      // One partner whose last event is its first win; nothing happens for a year after.
+      const generated = generateEvents({ partners: 1, events: 60, seed: 11 });
+      for (const e of generated) await store.append(e.streamId, [toAppend(e)], 'any');
+      const lastEvent = generated.at(-1)!.metadata.occurredAt;
+      let now = new Date(lastEvent);
+      const options = { scoring: [DEFAULT_SCORING], now: () => now, scorecardCoalesceMs: 0 };
+      const app = await MetricsApplication.create(store, db, options);
+      const other = await MetricsApplication.create(store, db, options);
+      const bus = new InProcessEventBus(store, db);
+      const runner = new ProjectionRunner(db, bus, app.projection);
+      await runner.start();
+      await runner.caughtUp(30_000);
+      const [before] = (await app.quadrant({})).points;
+      assert.ok(before, 'the partner is placed');
+
+      // Days pass without events: one tick per day, whichever instance asks first.
+      const day = (offset: number) => new Date(Date.parse(lastEvent.slice(0, 10)) + offset * 86_400_000);
+      now = day(400);
+      const ticked = await Promise.all([app.tickScoringClock(), other.tickScoringClock()]);
+      assert.deepEqual(ticked.sort(), [false, true], 'exactly one instance ticks');
+      assert.equal(await app.tickScoringClock(), false, 'the same day is not ticked twice');
+      assert.equal(await other.tickScoringClock(), false);
+      const clock = (await store.readStream(SCORING_CLOCK_STREAM)).map(
+        (e) => e as typeof e & { data: { asOf: string } },
+      );
+      assert.deepEqual(
+        clock.map((e) => e.data),
+        [{ asOf: `${day(400).toISOString().slice(0, 10)}T00:00:00.000Z` }],
+      );
+      await assert.rejects(app.tickScoringClock('2026-13-01'), /day: "2026-13-01" is not a YYYY-MM-DD date/);
+
+      await runner.caughtUp(30_000);
+      const [after] = (await app.quadrant({})).points;
+      // 400 days later nothing is within 90 days or 12 months: registrations, trainings and
+      // revenue of the windows are 0, so utilization can only have dropped, and the scores
+      // are as of the tick's midnight.
+      assert.equal(after!.asOf, clock[0]!.data.asOf);
+      assert.ok(after!.utilization < before!.utilization, `${after!.utilization} < ${before!.utilization}`);
+      const card = await app.scorecard(after!.partnerId);
+      assert.equal(card.scorecard.metrics.registrations90d, 0);
+      assert.equal(card.scorecard.metrics.trainingsCompleted90d, 0);
+      if (after!.quadrant !== before!.quadrant) {
+        const history = card.quadrantHistory.at(-1)!;
+        assert.equal(history.asOf, clock[0]!.data.asOf);
+        assert.equal(history.quadrant, after!.quadrant);
+      }
+      await runner.stop();
+      await bus.close();
+    } finally {
+      await store.close();
+      await db.close();
+      await tdb.drop();
+    }
   });
 });
 

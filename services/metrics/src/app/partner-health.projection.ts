@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PartnerScorecardMetrics, type RecordedEvent } from '@prm/contracts';
-import type { Projection } from '@prm/projections';
+import type { BatchInfo, Projection } from '@prm/projections';
 import type {
   EntityManager,
   EntitySubscriberInterface,
@@ -18,6 +18,7 @@ import {
   newEntry,
   partnersAffectedBy,
   refreshScorecard,
+  RESCORE_ALL_EVENT_TYPES,
   type ChannelAccumulator,
   type DealChannelInfo,
   type DealFacts,
@@ -34,7 +35,10 @@ export const PARTNER_HEALTH_PROJECTION = 'metrics-partner-health';
 export interface PartnerHealthProjectionOptions {
   /** Projection name (consumer group prm.projection.<name>.g<n>); default metrics-partner-health. */
   name?: string;
-  /** Contexts consumed (default partners, deals, mapping); tests isolate their topics with their own. */
+  /**
+   * Contexts consumed (default partners, deals, mapping, and metrics for its scoring clock);
+   * tests isolate their topics with their own.
+   */
   contexts?: string[];
   /** Scoring versions kept live (each event rescored under each). */
   configs: readonly ScoringConfig[];
@@ -73,10 +77,28 @@ export function contractMetrics(scorecard: Scorecard, reportingCurrency: string)
   return out;
 }
 
+/** Deep equality of JSON values (metric values: numbers, strings, null, arrays and plain objects). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka)
+    if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
 function changedMetrics(before: Scorecard | null, after: Scorecard): string[] {
   const names: string[] = [];
-  for (const [k, v] of Object.entries(after.metrics)) {
-    if (JSON.stringify(before?.metrics[k] ?? null) !== JSON.stringify(v)) names.push(k);
+  for (const k in after.metrics) {
+    const v = after.metrics[k];
+    if (v !== undefined && !sameJson(before?.metrics[k] ?? null, v)) names.push(k);
   }
   return names;
 }
@@ -162,7 +184,7 @@ export class PartnerHealthProjection implements Projection {
     if (options.configs.length === 0)
       throw new Error('partner health projection: at least one scoring version');
     this.name = options.name ?? PARTNER_HEALTH_PROJECTION;
-    this.contexts = options.contexts ?? ['partners', 'deals', 'mapping'];
+    this.contexts = options.contexts ?? ['partners', 'deals', 'mapping', 'metrics'];
     this.configs = [...options.configs].sort((a, b) => a.version - b.version);
     this.publishVersion = options.publishVersion ?? this.configs.at(-1)!.version;
     this.cache = new Lru(options.cacheSize ?? 50_000);
@@ -178,7 +200,7 @@ export class PartnerHealthProjection implements Projection {
     const global = GLOBAL_EVENT_TYPES.has(event.type);
     const ids = partnersAffectedBy(event);
     if (!global && ids.length === 0 && !CHANNEL_EVENT_TYPES.has(event.type)) return;
-    if (event.type === 'IdealPartnerProfileDefined') await this.loadAll(manager, ctx);
+    if (RESCORE_ALL_EVENT_TYPES.has(event.type)) await this.loadAll(manager, ctx);
     for (const id of ids) await this.load(manager, ctx, id);
     const source = {
       get: (id: string) => ctx.entries.get(id)!,
@@ -208,21 +230,29 @@ export class PartnerHealthProjection implements Projection {
     }
   }
 
-  private async context(manager: EntityManager): Promise<BatchContext> {
+  /** The runner starts a batch: its context, with the generation and state the runner knows. */
+  async beginBatch(manager: EntityManager, batch: BatchInfo): Promise<void> {
+    await this.context(manager, batch);
+  }
+
+  private async context(manager: EntityManager, known?: BatchInfo): Promise<BatchContext> {
     let ctx = this.batches.get(manager);
     if (ctx) return ctx;
     const subscribers = manager.connection.subscribers;
     if (!subscribers.includes(this.subscriber)) subscribers.push(this.subscriber);
-    const status: Array<{ generation: number; state: string }> = await manager.query(
-      'SELECT generation, state FROM projection_status WHERE projection = $1',
-      [this.name],
-    );
-    const generation = status[0]?.generation ?? 0;
-    if (generation !== this.generation) {
+    let batch = known;
+    if (!batch) {
+      const status: Array<{ generation: number; state: string }> = await manager.query(
+        'SELECT generation, state FROM projection_status WHERE projection = $1',
+        [this.name],
+      );
+      batch = { generation: status[0]?.generation ?? 0, rebuilding: status[0]?.state === 'rebuilding' };
+    }
+    if (batch.generation !== this.generation) {
       this.cache.clear();
       this.dealCache.clear();
       this.globalCache = null;
-      this.generation = generation;
+      this.generation = batch.generation;
     }
     let global = this.globalCache;
     if (global === null) {
@@ -244,7 +274,7 @@ export class PartnerHealthProjection implements Projection {
       newDeals: new Map(),
       dealLookups: new Map(),
       // A rebuild replays history that was published already: nothing is published meanwhile.
-      publishing: status[0]?.state !== 'rebuilding',
+      publishing: !batch.rebuilding,
       allLoaded: false,
     };
     this.batches.set(manager, ctx);

@@ -74,7 +74,7 @@ export async function bulkRebuildPartnerHealth(
   options: RebuildOptions,
 ): Promise<{ processed: number; generation: number; lastPosition: string }> {
   const name = options.name ?? PARTNER_HEALTH_PROJECTION;
-  const contexts = new Set(options.contexts ?? ['partners', 'deals', 'mapping']);
+  const contexts = new Set(options.contexts ?? ['partners', 'deals', 'mapping', 'metrics']);
   const configs = [...options.configs].sort((a, b) => a.version - b.version);
   await migrate(db, 'projection-runner', projectionRunnerMigrations);
   await migrate(db, `projection:${name}`, partnerHealthMigrations);

@@ -11,9 +11,10 @@ import {
   applyToPartner,
   emptyGlobalState,
   emptyPartnerState,
-  eventTime,
   GLOBAL_EVENT_TYPES,
   partnersAffectedBy,
+  RESCORE_ALL_EVENT_TYPES,
+  rescoreTime,
   type GlobalHealthState,
   type PartnerHealthState,
 } from './partner-health';
@@ -147,7 +148,7 @@ export function refreshScorecard(
 /**
  * Applies one event. Returns the entries it touched and the quadrant changes it caused.
  * The caller must have every partner of partnersAffectedBy(event) available in `entries`
- * (and all of them for an IdealPartnerProfileDefined).
+ * (and all of them for the RESCORE_ALL_EVENT_TYPES).
  */
 export function foldEvent(
   event: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'globalPosition'>,
@@ -159,11 +160,14 @@ export function foldEvent(
   const score = options.score ?? true;
   if (GLOBAL_EVENT_TYPES.has(event.type)) {
     applyToGlobal(global, event);
-    if (event.type !== 'IdealPartnerProfileDefined' || !score) return { touched: [], changes };
+    if (!RESCORE_ALL_EVENT_TYPES.has(event.type) || !score) return { touched: [], changes };
+    // A new ideal partner profile changes every fit; a scoring clock tick moves every
+    // partner's 90-day and 12-month windows, including partners with no events of their own.
+    const at = rescoreTime(event);
     const touched: PartnerEntry[] = [];
     for (const entry of entries.all()) {
       if (!entry.state.registered) continue;
-      scoreEntry(entry, global, options.configs, event.globalPosition, changes, eventTime(event), options);
+      scoreEntry(entry, global, options.configs, event.globalPosition, changes, at, options);
       touched.push(entry);
     }
     return { touched, changes };

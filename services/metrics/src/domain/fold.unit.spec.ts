@@ -239,3 +239,124 @@ describe('the lean scoring inputs', () => {
     assert.ok(compared > 60 * 3 * 10);
   });
 });
+
+describe('the scoring clock', () => {
+  // Potential from size alone (250 employees ≥ target 100 → 100); utilization from won revenue
+  // in the last 12 months alone, against 1,000,000 RUB × max(0.1, potential/100) = 1,000,000.
+  const CLOCKED: typeof TEST_SCORING = {
+    ...TEST_SCORING,
+    version: 9,
+    thresholds: { potential: 50, utilization: 50 },
+    potential: {
+      weights: { ippFit: 0, size: 1, salesReach: 0, segmentReach: 0, overlap: 0, enablement: 0 },
+      targets: { ...TEST_SCORING.potential.targets, employees: 100 },
+    },
+    utilization: {
+      weights: { revenue: 1, pipeline: 0, registrations: 0, winRate: 0, training: 0, mdf: 0 },
+      targets: { ...TEST_SCORING.utilization.targets, revenue12m: 1_000_000 },
+    },
+  };
+  const D = 'd0000000-0000-4000-8000-0000000000c1';
+  function partnerWithOneWin(f: EventFactory) {
+    return [
+      f.event(
+        'PartnerRegistered',
+        {
+          partnerId: P,
+          legalName: 'Alpha',
+          country: 'RU',
+          region: 'Siberia',
+          websiteDomain: 'alpha.example',
+          taxId: { scheme: 'RU_INN', value: '7707083893' },
+          type: 'integrator',
+          employeeCount: 250,
+          salesReps: 10,
+          specializations: ['erp'],
+          clientSegments: ['smb'],
+          industries: ['retail'],
+        },
+        '2025-01-01T00:00:00.000Z',
+      ),
+      f.event(
+        'DealRegistered',
+        {
+          dealId: D,
+          partnerId: P,
+          channel: 'partner',
+          customer: { name: 'Buyer', country: 'RU', domain: 'buyer.example' },
+          customerKeys: { domain: 'buyer.example', nameCountry: 'buyer|RU' },
+          estimatedValue: rub('1000000'),
+          expectedCloseDate: '2025-03-01',
+          products: ['crm'],
+          attribution: 'sourced',
+          registeredAt: '2025-01-10T00:00:00.000Z',
+          pamId: 'pam-1',
+        },
+        '2025-01-10T00:00:00.000Z',
+      ),
+      f.event(
+        'DealWon',
+        {
+          dealId: D,
+          partnerId: P,
+          wonValue: rub('1000000'),
+          closedOn: '2025-02-01',
+          attribution: 'sourced',
+          cycleDays: 22,
+        },
+        '2025-02-01T00:00:00.000Z',
+      ),
+    ];
+  }
+  const tick = (f: EventFactory, asOf: string) => f.event('ScoringClockTicked', { asOf }, asOf);
+
+  it('moves a quiet partner out of retain once its only win leaves the 12-month window, at the tick’s moment', () => {
+    const f = new EventFactory();
+    const fold = new InMemoryHealthFold({ configs: [CLOCKED] });
+    for (const e of partnerWithOneWin(f)) fold.apply(e);
+    // Registered: potential 100, no revenue → utilization 0 → grow. Won 1,000,000 → 100 → retain.
+    assert.deepEqual(
+      fold.history.map((h) => [h.asOf, h.quadrant, h.potential, h.utilization]),
+      [
+        ['2025-01-01T00:00:00.000Z', 'grow', 100, 0],
+        ['2025-02-01T00:00:00.000Z', 'retain', 100, 100],
+      ],
+    );
+    // 2026-02-01: the win (closed 2025-02-01) is 365 days old; the window is (asOf − 365 d, asOf],
+    // i.e. after 2025-02-01T00:00 → the win is out already on 2026-02-01 itself.
+    const early = tick(f, '2026-01-31T00:00:00.000Z');
+    fold.apply(early);
+    assert.equal(fold.history.length, 2, 'still inside the window: no move');
+    const late = tick(f, '2026-02-01T00:00:00.000Z');
+    fold.apply(late);
+    assert.deepEqual(fold.history.at(-1), {
+      partnerId: P,
+      scoringVersion: 9,
+      asOf: '2026-02-01T00:00:00.000Z',
+      quadrant: 'grow',
+      previousQuadrant: 'retain',
+      potential: 100,
+      utilization: 0,
+      globalPosition: late.globalPosition,
+    });
+    assert.equal(fold.entries.get(P)!.scoredAt, '2026-02-01T00:00:00.000Z');
+  });
+
+  it('without ticks the quiet partner stays where its last event left it (what the clock is for)', () => {
+    const f = new EventFactory();
+    const fold = new InMemoryHealthFold({ configs: [CLOCKED] });
+    for (const e of partnerWithOneWin(f)) fold.apply(e);
+    assert.equal(fold.entries.get(P)!.scores['9']!.quadrant, 'retain');
+    assert.equal(fold.entries.get(P)!.scoredAt, '2025-02-01T00:00:00.000Z');
+  });
+
+  it('does not score partners that are not registered yet', () => {
+    const f = new EventFactory();
+    const fold = new InMemoryHealthFold({ configs: [CLOCKED] });
+    const [, registered, won] = partnerWithOneWin(f);
+    fold.apply(registered!); // a deal before the partner's registration (out of order across topics)
+    fold.apply(won!);
+    fold.apply(tick(f, '2025-03-01T00:00:00.000Z'));
+    assert.equal(fold.history.length, 0);
+  });
+});

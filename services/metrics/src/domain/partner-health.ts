@@ -127,7 +127,21 @@ export function emptyGlobalState(): GlobalHealthState {
 }
 
 /** Event types that change the global state (they concern every partner). */
-export const GLOBAL_EVENT_TYPES = new Set(['IdealPartnerProfileDefined', 'ExchangeRateRecorded']);
+export const GLOBAL_EVENT_TYPES = new Set([
+  'IdealPartnerProfileDefined',
+  'ExchangeRateRecorded',
+  'ScoringClockTicked',
+]);
+
+/** Global events after which every registered partner is scored again. */
+export const RESCORE_ALL_EVENT_TYPES = new Set(['IdealPartnerProfileDefined', 'ScoringClockTicked']);
+
+/** The moment a rescore-all event scores at: the tick's asOf, or the event's time. */
+export function rescoreTime(event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>): string {
+  return event.type === 'ScoringClockTicked'
+    ? (event.data as DataOf<'ScoringClockTicked'>).asOf
+    : eventTime(event);
+}
 
 /** Every event type the fold reads (the projection ignores the others). */
 export const PARTNER_EVENT_TYPES = new Set([

@@ -35,6 +35,7 @@ export function defaultStream(type: string, data: Record<string, unknown>): stri
   if (type === 'IdealPartnerProfileDefined')
     return `partners.ideal-partner-profile-${String(data.profileId)}`;
   if (type === 'ExchangeRateRecorded') return `deals.exchange-rate-${String(data.from)}-${String(data.to)}`;
+  if (type === 'ScoringClockTicked') return 'metrics.scoring-clock-daily';
   if (type === 'OverlapsComputed') return `mapping.partner-mapping-${String(data.partnerId)}`;
   if ('dealId' in data) return `deals.deal-${String(data.dealId)}`;
   return `partners.partner-${String(data.partnerId)}`;
