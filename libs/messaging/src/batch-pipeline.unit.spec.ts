@@ -160,6 +160,47 @@ describe('BatchPipeline', () => {
     assert.match(lines[0]!, /offset commit failed \(The coordinator is not aware of this member\)/);
   });
 
+  it('with commitIntervalMs commits the rounds of an interval once (the latest offsets), and close() commits what is pending', async () => {
+    const commits: OffsetCommit[] = [];
+    const pipeline = new BatchPipeline({
+      handler: async () => undefined,
+      commit: async (offsets) => void commits.push(offsets),
+      onError: () => assert.fail('no error'),
+      commitIntervalMs: 60_000,
+    });
+    for (let i = 0; i < 3; i++) {
+      await pipeline.push(messages('t', 0, i, 1), { topic: 't', partition: 0, next: String(i + 1) });
+      await settle();
+    }
+    // The first round commits at once (no commit yet in this interval); the next two wait.
+    assert.deepEqual(
+      commits.map((c) => c.topics[0]!.partitions[0]!.offset),
+      ['1'],
+    );
+    await pipeline.close();
+    assert.deepEqual(
+      commits.map((c) => c.topics[0]!.partitions[0]!.offset),
+      ['1', '3'],
+    );
+  });
+
+  it('with lingerMs, batches arriving shortly after the first one join its round', async () => {
+    const rounds: number[] = [];
+    const pipeline = new BatchPipeline({
+      handler: async (batch) => void rounds.push(batch.length),
+      commit: async () => undefined,
+      onError: () => assert.fail('no error'),
+      lingerMs: 40,
+    });
+    await pipeline.push(messages('t', 0, 0, 1), { topic: 't', partition: 0, next: '1' });
+    await new Promise((r) => setTimeout(r, 10));
+    await pipeline.push(messages('t', 1, 0, 2), { topic: 't', partition: 1, next: '2' });
+    assert.deepEqual(rounds, [], 'still lingering');
+    await new Promise((r) => setTimeout(r, 60));
+    assert.deepEqual(rounds, [3]);
+    await pipeline.close();
+  });
+
   it('close() lets the batch in hand finish and drops the queued ones', async () => {
     let release!: () => void;
     const slow = new Promise<void>((r) => (release = r));

@@ -13,6 +13,13 @@ export interface KafkaEventBusOptions {
   maxWaitTimeInMs?: number;
   /** Topic-partitions taken from one fetch at once, and so handled as one batch (default 64). */
   concurrency?: number;
+  /**
+   * Offsets are committed at most this often (default 200 ms; 0 = after every batch). A crash
+   * replays at most this much, which the projections skip as duplicates.
+   */
+  commitIntervalMs?: number;
+  /** How long a round waits for more batches when the handler is idle (default 10 ms; see BatchPipeline). */
+  lingerMs?: number;
   /** Where failed offset commits are reported (they are not fatal; see BatchPipeline). */
   log?: (line: string) => void;
 }
@@ -65,6 +72,8 @@ export class KafkaEventBus implements EventBus {
         void stop();
       },
       log: this.options.log,
+      commitIntervalMs: this.options.commitIntervalMs ?? 200,
+      lingerMs: this.options.lingerMs ?? 10,
     });
     const stop = async () => {
       if (stopped) return;
