@@ -18,7 +18,7 @@ import {
   type GlobalHealthState,
   type PartnerHealthState,
 } from './partner-health';
-import { computeScorecard, numericMetrics, scoringInputs, type Scorecard } from './scorecard';
+import { computeScorecard, numericMetrics, scoringInputsAt, type Scorecard } from './scorecard';
 import { scorePartner, type PartnerScores, type ScoringConfig } from './scoring';
 
 /*
@@ -90,16 +90,16 @@ export function scoreEntry(
   const s = entry.state;
   if (!s.registered || s.lastEventAt === null || configs.length === 0) return;
   const raw = atLeast && atLeast > s.lastEventAt ? atLeast : s.lastEventAt;
-  const asOf = new Date(raw);
+  const asOfMs = Date.parse(raw);
   // Event times are toISOString() strings by contract; normalize anything else.
-  const at = raw.length === 24 && raw.endsWith('Z') ? raw : asOf.toISOString();
+  const at = raw.length === 24 && raw.endsWith('Z') ? raw : new Date(asOfMs).toISOString();
   let reporting = configs[0]!.reportingCurrency;
-  let inputs = scoringInputs(s, global, asOf, reporting);
+  let inputs = scoringInputsAt(s, global, asOfMs, at, reporting);
   entry.scoredAt = at;
   for (const config of configs) {
     if (config.reportingCurrency !== reporting) {
       reporting = config.reportingCurrency;
-      inputs = scoringInputs(s, global, asOf, reporting);
+      inputs = scoringInputsAt(s, global, asOfMs, at, reporting);
     }
     const scores = scorePartner(inputs, config, options.contributions ?? false);
     const previous = entry.scores[String(config.version)];

@@ -207,7 +207,29 @@ export function dealsOf(state: PartnerHealthState): DealFacts[] {
 function deal(state: PartnerHealthState, dealId: string): DealFacts {
   let d = state.deals[dealId];
   if (!d) {
-    state.deals[dealId] = d = { own: false, influencer: false, outcome: 'open' };
+    // Every field from the start, in one order: all deal facts share one hidden class, so the
+    // per-event scoring loop over a partner's deals stays monomorphic (undefined fields are
+    // not serialized: the stored JSON is unchanged).
+    state.deals[dealId] = d = {
+      own: false,
+      influencer: false,
+      outcome: 'open',
+      registeredAt: undefined,
+      attribution: undefined,
+      value: undefined,
+      customerKey: undefined,
+      customerClass: undefined,
+      pamId: undefined,
+      decision: undefined,
+      conflict: undefined,
+      closedOn: undefined,
+      wonValue: undefined,
+      cycleDays: undefined,
+      regMs: undefined,
+      closedMs: undefined,
+      valueNum: undefined,
+      wonNum: undefined,
+    };
     dealLists.get(state.deals)?.push(d);
   }
   return d;

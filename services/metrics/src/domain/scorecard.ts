@@ -819,8 +819,17 @@ export function scoringInputs(
   asOf: Date,
   reportingCurrency: string,
 ): Record<string, number | null> {
-  const asOfMs = asOf.getTime();
-  const asOfIso = asOf.toISOString();
+  return scoringInputsAt(s, global, asOf.getTime(), asOf.toISOString(), reportingCurrency);
+}
+
+/** scoringInputs for a moment given both ways (the per-event path has both: no Date is made). */
+export function scoringInputsAt(
+  s: PartnerHealthState,
+  global: GlobalHealthState,
+  asOfMs: number,
+  asOfIso: string,
+  reportingCurrency: string,
+): Record<string, number | null> {
   const asOfDay = asOfIso.slice(0, 10);
   const d90 = asOfMs - 90 * DAY_MS;
   const d365 = asOfMs - 365 * DAY_MS;

@@ -162,6 +162,23 @@ export function potentialScore(
     m.overlapOurProspectsTheirCustomers === null || m.overlapOurProspectsTheirCustomers === undefined
       ? null
       : (m.overlapOurProspectsTheirCustomers ?? 0) + (m.overlapOurOpportunitiesTheirCustomers ?? 0);
+  if (!withContributions) {
+    // The per-event path: the same sums in the same order as combine(), with nothing allocated.
+    let total = 0;
+    let sum = 0;
+    const add = (value: number | null, weight: number) => {
+      if (value === null || weight <= 0) return;
+      total += weight;
+      sum += weight * value;
+    };
+    add(m.ippFit === null || m.ippFit === undefined ? null : cap(m.ippFit / 100), w.ippFit);
+    add(ratioTo(m.employeeCount, t.employees), w.size);
+    add(ratioTo(m.salesReps, t.salesReps), w.salesReach);
+    add(ratioTo(m.clientSegmentCount, t.clientSegments), w.segmentReach);
+    add(ratioTo(overlap, t.overlapAccounts), w.overlap);
+    add(ratioTo(m.certifiedPeople, t.certifiedPeople), w.enablement);
+    return { score: total === 0 ? 0 : r1(sum * (100 / total)), contributions: NO_CONTRIBUTIONS };
+  }
   return combine(
     [
       ['ippFit', m.ippFit === null || m.ippFit === undefined ? null : cap(m.ippFit / 100), w.ippFit],
