@@ -320,7 +320,7 @@ async function liveLag(scale: number, log: (line: string) => void): Promise<Reco
         appended += m.keys.length;
         if (Math.floor(appended / (rate * 5)) > Math.floor(before / (rate * 5)))
           log(
-            `live lag: ${appended.toLocaleString('en')} appended, ${lags.length.toLocaleString('en')} projected`,
+            `live lag: ${appended.toLocaleString('en')} appended, ${(lags.length + warmupLags.length).toLocaleString('en')} projected`,
           );
       } else if (m.kind === 'done') resolve();
       else reject(new Error(`live-lag writer failed: ${m.error}`));

@@ -64,6 +64,11 @@ export interface OutboxRelayOptions {
   maxPartitionBytes?: number;
   log?: (line: string) => void;
   /**
+   * The checkpoint is saved at most this often (default 200 ms; 0 = after every round). A crash
+   * publishes again what was acknowledged since (consumers skip duplicates).
+   */
+  checkpointIntervalMs?: number;
+  /**
    * Fault injection for the crash test: SIGKILL this process after publishing the N-th batch
    * and before saving its checkpoint.
    */
@@ -83,6 +88,11 @@ export class OutboxRelay {
   /** Partition count per topic, learnt when the relay first sees the topic. */
   private readonly partitionCounts = new Map<string, number>();
   private batches = 0;
+  /** The last acknowledged round's position (and events since the last saved checkpoint), not saved yet. */
+  private pending?: { position: bigint; count: number };
+  private lastCheckpointAt = 0;
+  private checkpointTimer?: NodeJS.Timeout;
+  private checkpointing: Promise<void> = Promise.resolve();
   private readonly name: string;
   private readonly log: (line: string) => void;
   published = 0;
@@ -145,14 +155,53 @@ export class OutboxRelay {
     }
     this.batches++;
     if (this.options.crashAfterPublishingBatch === this.batches) process.kill(process.pid, 'SIGKILL');
-    const last = events[events.length - 1]!.globalPosition;
-    await this.db.query(
-      `INSERT INTO outbox_relay_checkpoints (relay, position, published) VALUES ($1, $2, $3)
-       ON CONFLICT (relay) DO UPDATE SET position = EXCLUDED.position,
-         published = outbox_relay_checkpoints.published + $3, updated_at = now()`,
-      [this.name, last.toString(), events.length],
-    );
     this.published += events.length;
+    this.pending = {
+      position: events[events.length - 1]!.globalPosition,
+      count: (this.pending?.count ?? 0) + events.length,
+    };
+    // The checkpoint is written at most every checkpointIntervalMs (a commit per round would
+    // cost the database more than the publishing). After a crash the relay publishes again
+    // from the last checkpoint: at-least-once, as before, at most one interval more.
+    const wait = this.lastCheckpointAt + (this.options.checkpointIntervalMs ?? 200) - Date.now();
+    if (wait <= 0) await this.saveCheckpoint();
+    else
+      this.checkpointTimer ??= setTimeout(() => {
+        this.checkpointTimer = undefined;
+        void this.saveCheckpoint().catch((error: unknown) =>
+          this.log(
+            `outbox relay ${this.name}: checkpoint not saved (${String(error)}); retried with the next round`,
+          ),
+        );
+      }, wait);
+  }
+
+  /** Writes the position of the last acknowledged round, if not written yet (serialized). */
+  private saveCheckpoint(): Promise<void> {
+    const run = async () => {
+      const pending = this.pending;
+      if (!pending) return;
+      this.pending = undefined;
+      this.lastCheckpointAt = Date.now();
+      try {
+        await this.db.query(
+          `INSERT INTO outbox_relay_checkpoints (relay, position, published) VALUES ($1, $2, $3)
+           ON CONFLICT (relay) DO UPDATE SET position = GREATEST(outbox_relay_checkpoints.position, EXCLUDED.position),
+             published = outbox_relay_checkpoints.published + $3, updated_at = now()`,
+          [this.name, pending.position.toString(), pending.count],
+        );
+      } catch (error) {
+        // Not saved: merge back (a later round may have come meanwhile), so the next write covers it.
+        const later = this.pending as { position: bigint; count: number } | undefined;
+        this.pending = {
+          position: later && later.position > pending.position ? later.position : pending.position,
+          count: pending.count + (later?.count ?? 0),
+        };
+        throw error;
+      }
+    };
+    this.checkpointing = this.checkpointing.then(run, run);
+    return this.checkpointing;
   }
 
   /**
@@ -238,6 +287,13 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.subscription?.stop();
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    await this.saveCheckpoint().catch((error: unknown) =>
+      this.log(
+        `outbox relay ${this.name}: last checkpoint not saved (${String(error)}); those events are published again`,
+      ),
+    );
     await this.resetProducer();
   }
 }
