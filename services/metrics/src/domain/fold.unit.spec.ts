@@ -7,7 +7,7 @@ import { bagInReporting, fromMicros, toMicros } from './money';
 import { computeScorecard, numericMetrics, SCORING_INPUT_METRICS, scoringInputs } from './scorecard';
 import { DEFAULT_SCORING } from './scoring';
 import { generateEvents } from './testing/generator';
-import { story, TEST_SCORING } from './testing/fixtures';
+import { ALPHA, story, TEST_SCORING } from './testing/fixtures';
 import { EventFactory, rub } from './testing/events';
 
 const P = '11111111-1111-4111-8111-111111111111';
@@ -259,24 +259,7 @@ describe('the scoring clock', () => {
   const D = 'd0000000-0000-4000-8000-0000000000c1';
   function partnerWithOneWin(f: EventFactory) {
     return [
-      f.event(
-        'PartnerRegistered',
-        {
-          partnerId: P,
-          legalName: 'Alpha',
-          country: 'RU',
-          region: 'Siberia',
-          websiteDomain: 'alpha.example',
-          taxId: { scheme: 'RU_INN', value: '7707083893' },
-          type: 'integrator',
-          employeeCount: 250,
-          salesReps: 10,
-          specializations: ['erp'],
-          clientSegments: ['smb'],
-          industries: ['retail'],
-        },
-        '2025-01-01T00:00:00.000Z',
-      ),
+      f.event('PartnerRegistered', ALPHA, '2025-01-01T00:00:00.000Z'),
       f.event(
         'DealRegistered',
         {

@@ -118,16 +118,32 @@ const cap = (x: number) => Math.max(0, Math.min(1, x));
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
+/**
+ * A weighted mean on 0..100 of component values in 0..1; a component without a value or with
+ * no weight does not count. The per-event paths add their components directly (nothing else
+ * is allocated); combine() adds the same in the same order, so both give the same number.
+ */
+class WeightedMean {
+  private total = 0;
+  private sum = 0;
+  add(value: number | null, weight: number): void {
+    if (value === null || weight <= 0) return;
+    this.total += weight;
+    this.sum += weight * value;
+  }
+  score(): Score {
+    return {
+      score: this.total === 0 ? 0 : r1(this.sum * (100 / this.total)),
+      contributions: NO_CONTRIBUTIONS,
+    };
+  }
+}
+
 function combine(parts: Array<[string, number | null, number]>, withContributions = true): Score {
   if (!withContributions) {
-    let total = 0;
-    let sum = 0;
-    for (const [, value, weight] of parts) {
-      if (value === null || weight <= 0) continue;
-      total += weight;
-      sum += weight * value;
-    }
-    return { score: total === 0 ? 0 : r1(sum * (100 / total)), contributions: NO_CONTRIBUTIONS };
+    const mean = new WeightedMean();
+    for (const [, value, weight] of parts) mean.add(value, weight);
+    return mean.score();
   }
   const applying = parts.filter(([, value, weight]) => value !== null && weight > 0) as Array<
     [string, number, number]
@@ -163,21 +179,15 @@ export function potentialScore(
       ? null
       : (m.overlapOurProspectsTheirCustomers ?? 0) + (m.overlapOurOpportunitiesTheirCustomers ?? 0);
   if (!withContributions) {
-    // The per-event path: the same sums in the same order as combine(), with nothing allocated.
-    let total = 0;
-    let sum = 0;
-    const add = (value: number | null, weight: number) => {
-      if (value === null || weight <= 0) return;
-      total += weight;
-      sum += weight * value;
-    };
-    add(m.ippFit === null || m.ippFit === undefined ? null : cap(m.ippFit / 100), w.ippFit);
-    add(ratioTo(m.employeeCount, t.employees), w.size);
-    add(ratioTo(m.salesReps, t.salesReps), w.salesReach);
-    add(ratioTo(m.clientSegmentCount, t.clientSegments), w.segmentReach);
-    add(ratioTo(overlap, t.overlapAccounts), w.overlap);
-    add(ratioTo(m.certifiedPeople, t.certifiedPeople), w.enablement);
-    return { score: total === 0 ? 0 : r1(sum * (100 / total)), contributions: NO_CONTRIBUTIONS };
+    // The per-event path: the same sums in the same order as combine().
+    const mean = new WeightedMean();
+    mean.add(m.ippFit === null || m.ippFit === undefined ? null : cap(m.ippFit / 100), w.ippFit);
+    mean.add(ratioTo(m.employeeCount, t.employees), w.size);
+    mean.add(ratioTo(m.salesReps, t.salesReps), w.salesReach);
+    mean.add(ratioTo(m.clientSegmentCount, t.clientSegments), w.segmentReach);
+    mean.add(ratioTo(overlap, t.overlapAccounts), w.overlap);
+    mean.add(ratioTo(m.certifiedPeople, t.certifiedPeople), w.enablement);
+    return mean.score();
   }
   return combine(
     [
@@ -203,20 +213,14 @@ export function utilizationScore(
     const t = config.utilization.targets;
     const w = config.utilization.weights;
     const f = Math.max(0.1, potential / 100);
-    let total = 0;
-    let sum = 0;
-    const add = (value: number | null, weight: number) => {
-      if (value === null || weight <= 0) return;
-      total += weight;
-      sum += weight * value;
-    };
-    add(ratioTo(m.wonRevenue12m ?? 0, t.revenue12m * f), w.revenue);
-    add(ratioTo(m.openPipeline ?? 0, t.pipeline * f), w.pipeline);
-    add(ratioTo(m.registrations90d ?? 0, t.registrations90d * f), w.registrations);
-    add(m.winRate ?? null, w.winRate);
-    add(ratioTo(m.trainingsCompleted90d ?? 0, t.trainings90d), w.training);
-    add(m.mdfUtilization ?? null, w.mdf);
-    return { score: total === 0 ? 0 : r1(sum * (100 / total)), contributions: NO_CONTRIBUTIONS };
+    const mean = new WeightedMean();
+    mean.add(ratioTo(m.wonRevenue12m ?? 0, t.revenue12m * f), w.revenue);
+    mean.add(ratioTo(m.openPipeline ?? 0, t.pipeline * f), w.pipeline);
+    mean.add(ratioTo(m.registrations90d ?? 0, t.registrations90d * f), w.registrations);
+    mean.add(m.winRate ?? null, w.winRate);
+    mean.add(ratioTo(m.trainingsCompleted90d ?? 0, t.trainings90d), w.training);
+    mean.add(m.mdfUtilization ?? null, w.mdf);
+    return mean.score();
   }
   const t = config.utilization.targets;
   const w = config.utilization.weights;

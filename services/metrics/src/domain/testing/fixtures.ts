@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@prm/contracts';
+import type { DataOf, RecordedEvent } from '@prm/contracts';
 import { DEFAULT_SCORING, type ScoringConfig } from '../scoring';
 import { EventFactory, rub } from './events';
 
@@ -11,6 +11,22 @@ const SPEND = 'a0000000-0000-4000-8000-000000000002';
 const COM1 = 'e0000000-0000-4000-8000-000000000001';
 const COM2 = 'e0000000-0000-4000-8000-000000000002';
 const customer = { name: 'Acme', country: 'RU' };
+
+/** Partner P's registration: 250 employees, 10 sales reps, two segments, an integrator in Siberia. */
+export const ALPHA: DataOf<'PartnerRegistered'> = {
+  partnerId: P,
+  legalName: 'Alpha',
+  country: 'RU',
+  region: 'Siberia',
+  websiteDomain: 'alpha.example',
+  taxId: { scheme: 'RU_INN', value: '7707083893' },
+  type: 'integrator',
+  employeeCount: 250,
+  salesReps: 10,
+  specializations: ['erp', 'crm'],
+  clientSegments: ['smb', 'enterprise'],
+  industries: ['retail'],
+};
 
 /** The hand-made story of partner P, from 2026-01-01 to 2026-04-01 (see the expectations). */
 export function story(f = new EventFactory()): RecordedEvent[] {
@@ -41,24 +57,7 @@ export function story(f = new EventFactory()): RecordedEvent[] {
       at,
     );
   return [
-    f.event(
-      'PartnerRegistered',
-      {
-        partnerId: P,
-        legalName: 'Alpha',
-        country: 'RU',
-        region: 'Siberia',
-        websiteDomain: 'alpha.example',
-        taxId: { scheme: 'RU_INN', value: '7707083893' },
-        type: 'integrator',
-        employeeCount: 250,
-        salesReps: 10,
-        specializations: ['erp', 'crm'],
-        clientSegments: ['smb', 'enterprise'],
-        industries: ['retail'],
-      },
-      '2026-01-01T00:00:00.000Z',
-    ),
+    f.event('PartnerRegistered', ALPHA, '2026-01-01T00:00:00.000Z'),
     f.event(
       'PartnerJourneyStageReached',
       {
