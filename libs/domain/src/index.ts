@@ -2,3 +2,4 @@ export * from './domain-error';
 export * from './periodic-job';
 export * from './money';
 export * from './ids';
+export * from './ideal-partner-fit';
