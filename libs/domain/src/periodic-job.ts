@@ -32,3 +32,26 @@ export class PeriodicJob {
     await this.running;
   }
 }
+
+/**
+ * The body of a daily sweep: runs one command per due id, in order. One id's failure is
+ * logged and does not stop the others (the next run retries it). Returns the ids whose
+ * command changed something (appended events).
+ */
+export async function sweepDue(
+  what: string,
+  ids: readonly string[],
+  run: (id: string) => Promise<{ events: readonly unknown[] }>,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const changed: string[] = [];
+  for (const id of ids) {
+    try {
+      const result = await run(id);
+      if (result.events.length > 0) changed.push(id);
+    } catch (error) {
+      log(`${what} ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return changed;
+}

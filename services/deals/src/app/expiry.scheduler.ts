@@ -1,4 +1,4 @@
-import { PeriodicJob } from '@prm/domain';
+import { PeriodicJob, sweepDue } from '@prm/domain';
 import type { Actor, DealsApplication } from './deals.application';
 
 const SCHEDULER: Actor = { id: 'system:deal-protection-expiry', role: 'service' };
@@ -23,17 +23,12 @@ export class DealExpiryScheduler {
        ORDER BY protected_until, deal_id`,
       [today],
     );
-    const expired: string[] = [];
-    for (const { deal_id } of due) {
-      try {
-        const result = await this.app.expireRegistration(deal_id, today, SCHEDULER);
-        if (result.events.length > 0) expired.push(deal_id);
-      } catch (error) {
-        // One deal's failure must not stop the others; the next run retries it.
-        this.log(`deal expiry: deal ${deal_id}: ${(error as Error).message}`);
-      }
-    }
-    return expired;
+    return sweepDue(
+      'deal expiry: deal',
+      due.map((d) => d.deal_id),
+      (dealId) => this.app.expireRegistration(dealId, today, SCHEDULER),
+      this.log,
+    );
   }
 
   start(everyMs = 60 * 60 * 1000): void {

@@ -1,4 +1,4 @@
-import { PeriodicJob } from '@prm/domain';
+import { PeriodicJob, sweepDue } from '@prm/domain';
 import type { Database } from '@prm/database';
 import type { Actor, PartnersApplication } from './partners.application';
 
@@ -26,21 +26,12 @@ export class CertificationExpiryScheduler {
        WHERE NOT expired AND expires_on IS NOT NULL AND expires_on < $1::date ORDER BY partner_id`,
       [today],
     );
-    const expired: string[] = [];
-    for (const { partner_id } of due) {
-      try {
-        const result = await this.app.run(
-          partner_id,
-          { type: 'ExpireCertifications', data: { today } },
-          SCHEDULER,
-        );
-        if (result.events.length > 0) expired.push(partner_id);
-      } catch (error) {
-        // One partner's failure must not stop the others; the next run retries it.
-        this.log(`certification expiry: partner ${partner_id}: ${(error as Error).message}`);
-      }
-    }
-    return expired;
+    return sweepDue(
+      'certification expiry: partner',
+      due.map((d) => d.partner_id),
+      (partnerId) => this.app.run(partnerId, { type: 'ExpireCertifications', data: { today } }, SCHEDULER),
+      this.log,
+    );
   }
 
   start(everyMs = 60 * 60 * 1000): void {
