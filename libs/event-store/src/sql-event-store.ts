@@ -82,6 +82,7 @@ export class SqlEventStore implements EventStore {
   readonly adapter: string;
   private readonly queue: PendingAppend[] = [];
   private inFlight = 0;
+  private pumpScheduled = false;
   private readonly appended = new EventEmitter();
   private unlisten?: () => Promise<void>;
   private readonly maxAppends: number;
@@ -115,7 +116,15 @@ export class SqlEventStore implements EventStore {
     validateAppend(stream, events, expected);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ stream, events, expected, resolve, reject });
-      this.pump();
+      // Once the current synchronous code is done: appends made together (a handler appending
+      // to several streams, a loop of callers) go out in one call instead of one each.
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        queueMicrotask(() => {
+          this.pumpScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
