@@ -54,7 +54,18 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       const c = new Client({ connectionString: postgresAdminUrl });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        // FORCE ends our own sessions, but not an autovacuum worker (it runs as the superuser:
+        // "must be a member of the role whose process is being terminated", 42501), which
+        // big benchmark databases attract. It finishes or yields soon; try again for ~30 s.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            return;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '42501' || attempt >= 60) throw error;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
       } finally {
         await c.end();
       }
