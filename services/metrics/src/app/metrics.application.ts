@@ -55,7 +55,7 @@ export interface MetricsApplicationOptions {
    */
   scorecardCoalesceMs?: number;
   log?: (line: string) => void;
-  /** Projection name and consumed contexts (defaults: metrics-partner-health; partners, deals, mapping). */
+  /** Projection name and consumed contexts (defaults: metrics-partner-health; partners, deals, mapping, metrics). */
   projection?: { name?: string; contexts?: string[] };
 }
 
