@@ -192,42 +192,37 @@ async function rebuildIntoPostgres(
         );
       }
     };
-    let started = performance.now();
+    const started = performance.now();
     const bulk = await bulkRebuildPartnerHealth(db, store, {
       configs: [DEFAULT_SCORING],
       onProgress: progress('bulk rebuild'),
     });
-    let seconds = (performance.now() - started) / 1000;
-    let rows = await counts();
-    results.push({
-      name: 'rebuild-postgres-bulk',
-      events: total,
-      processed: bulk.processed,
-      seconds: Math.round(seconds * 100) / 100,
-      eventsPerSecond: Math.round(total / seconds),
-      goalEventsPerSecond: 30_000,
-      appendSeconds: Math.round(appendSeconds * 100) / 100,
-      partnerRows: Number(rows.partners),
-      quadrantHistoryRows: Number(rows.history),
-    });
-    // The runner's batch-by-batch rebuild (1,000 events per transaction) is much slower on a big
-    // log; it runs by default only on small scales (BENCH_METRICS_RUNNER=1 forces it).
-    if (scale <= 0.1 || process.env.BENCH_METRICS_RUNNER === '1') {
-      log('rebuild through the ProjectionRunner (batches of 1,000 events, one transaction each)');
-      started = performance.now();
-      const result = await rebuildPartnerHealth(db, store, [DEFAULT_SCORING], progress('runner rebuild'));
-      seconds = (performance.now() - started) / 1000;
-      rows = await counts();
-      results.push({
-        name: 'rebuild-postgres-runner',
+    /** One rebuild's result: timed since `from`, with the read models' row counts after it. */
+    const rebuildResult = async (name: string, processed: number, from: number) => {
+      const seconds = (performance.now() - from) / 1000;
+      const rows = await counts();
+      return {
+        name,
         events: total,
-        processed: result.processed,
+        processed,
         seconds: Math.round(seconds * 100) / 100,
         eventsPerSecond: Math.round(total / seconds),
         goalEventsPerSecond: 30_000,
         partnerRows: Number(rows.partners),
         quadrantHistoryRows: Number(rows.history),
-      });
+      };
+    };
+    results.push({
+      ...(await rebuildResult('rebuild-postgres-bulk', bulk.processed, started)),
+      appendSeconds: Math.round(appendSeconds * 100) / 100,
+    });
+    // The runner's batch-by-batch rebuild (1,000 events per transaction) is much slower on a big
+    // log; it runs by default only on small scales (BENCH_METRICS_RUNNER=1 forces it).
+    if (scale <= 0.1 || process.env.BENCH_METRICS_RUNNER === '1') {
+      log('rebuild through the ProjectionRunner (batches of 1,000 events, one transaction each)');
+      const runnerStarted = performance.now();
+      const result = await rebuildPartnerHealth(db, store, [DEFAULT_SCORING], progress('runner rebuild'));
+      results.push(await rebuildResult('rebuild-postgres-runner', result.processed, runnerStarted));
     }
     return results;
   } finally {

@@ -85,6 +85,25 @@ export interface ListFilters {
   region?: string;
 }
 
+/**
+ * The PAM / tier / region filters of the partner lists as SQL conditions on
+ * metrics_partner_health (`prefix`: its alias), their values appended to `params`.
+ */
+function filterClauses(filters: ListFilters, params: unknown[], prefix = ''): string[] {
+  const clauses: string[] = [];
+  for (const [column, value] of [
+    ['pam_id', filters.pamId],
+    ['tier', filters.tier],
+    ['region', filters.region],
+  ] as const) {
+    if (value) {
+      params.push(value);
+      clauses.push(`${prefix}${column} = $${params.length}`);
+    }
+  }
+  return clauses;
+}
+
 export const metricsStream = (partnerId: string) => `metrics.partner-health-${partnerId}`;
 
 /** The scoring clock's stream: one ScoringClockTicked per closed day. */
@@ -269,17 +288,7 @@ export class MetricsApplication {
   ): Promise<{ points: QuadrantPoint[]; thresholds: ScoringConfig['thresholds'] }> {
     const config = this.configOf(version);
     const params: unknown[] = [config.version];
-    const where = ['h.registered'];
-    for (const [column, value] of [
-      ['pam_id', filters.pamId],
-      ['tier', filters.tier],
-      ['region', filters.region],
-    ] as const) {
-      if (value) {
-        params.push(value);
-        where.push(`h.${column} = $${params.length}`);
-      }
-    }
+    const where = ['h.registered', ...filterClauses(filters, params, 'h.')];
     let sql: string;
     if (asOf) {
       params.push(asOf.toISOString());
@@ -358,17 +367,7 @@ export class MetricsApplication {
       ]);
     // numeric holds the metrics in catalog order (a positional JSON array).
     const params: unknown[] = [METRIC_NAMES.indexOf(metric), limit];
-    const where = ['registered', `(numeric->>$1::int) IS NOT NULL`];
-    for (const [column, value] of [
-      ['pam_id', filters.pamId],
-      ['tier', filters.tier],
-      ['region', filters.region],
-    ] as const) {
-      if (value) {
-        params.push(value);
-        where.push(`${column} = $${params.length}`);
-      }
-    }
+    const where = ['registered', `(numeric->>$1::int) IS NOT NULL`, ...filterClauses(filters, params)];
     const rows = await this.db.query<{ partner_id: string; legal_name: string | null; value: string }>(
       `SELECT partner_id, legal_name, (numeric->>$1::int)::double precision AS value FROM metrics_partner_health
        WHERE ${where.join(' AND ')} ORDER BY value ${ascending ? 'ASC' : 'DESC'}, partner_id LIMIT $2`,
