@@ -12,17 +12,18 @@ import {
   METRIC_NAMES,
   sameScoring,
   scoreEntry,
+  stateFromStorage,
   validateScoringConfig,
   emptyGlobalState,
   type ChannelMonth,
   type DealFacts,
   type GlobalHealthState,
-  type PartnerHealthState,
   type ChannelRows,
   type PartnerScores,
   type QuadrantChange,
   type Scorecard,
   type ScoringConfig,
+  type StoredPartnerState,
 } from '../domain';
 import { metricsMigrations, partnerHealthMigrations } from './metrics.migrations';
 import {
@@ -197,7 +198,7 @@ export class MetricsApplication {
     const at = asOf ?? this.now();
     const fold = new InMemoryHealthFold({ configs: this.scoring, channel: false, keepHistory: false });
     if (asOf === undefined) {
-      const rows = await this.db.query<{ state: never; registered: boolean }>(
+      const rows = await this.db.query<{ state: StoredPartnerState; registered: boolean }>(
         'SELECT state, registered FROM metrics_partner_health WHERE partner_id = $1',
         [partnerId],
       );
@@ -208,12 +209,11 @@ export class MetricsApplication {
         throw DomainError.notFound(
           `partner ${partnerId} has no scorecard (not registered, or not projected yet)`,
         );
-      fold.get(partnerId).state = rows[0].state;
-      const deals = await this.db.query<{ deal_id: string; facts: never }>(
+      const deals = await this.db.query<{ deal_id: string; facts: DealFacts }>(
         'SELECT deal_id, facts FROM metrics_partner_deals WHERE partner_id = $1',
         [partnerId],
       );
-      for (const d of deals) fold.get(partnerId).state.deals[d.deal_id] = d.facts;
+      fold.get(partnerId).state = stateFromStorage(rows[0].state, deals);
       if (globalRows[0]) Object.assign(fold.global, globalRows[0].state);
     } else {
       // Time travel: re-fold the partner's streams (and the global ones) from the event store, up to asOf.
@@ -592,7 +592,7 @@ export class MetricsApplication {
     changedMetrics: string[],
   ): Promise<(Record<string, unknown> & { asOf: string }) | null> {
     const [health] = await this.db.query<{
-      state: PartnerHealthState;
+      state: StoredPartnerState;
       as_of: Date | null;
       registered: boolean;
     }>('SELECT state, as_of, registered FROM metrics_partner_health WHERE partner_id = $1', [partnerId]);
@@ -605,13 +605,13 @@ export class MetricsApplication {
       'SELECT deal_id, facts FROM metrics_partner_deals WHERE partner_id = $1',
       [partnerId],
     );
-    for (const d of deals) health.state.deals[d.deal_id] = d.facts;
+    const state = stateFromStorage(health.state, deals);
     const [global] = await this.db.query<{ state: GlobalHealthState }>(
       "SELECT state FROM metrics_global WHERE id = 'global'",
     );
     const config = this.configOf(this.activeVersion);
     const asOf = new Date(health.as_of).toISOString();
-    const scorecard = computeScorecard(health.state, global?.state ?? emptyGlobalState(), new Date(asOf), {
+    const scorecard = computeScorecard(state, global?.state ?? emptyGlobalState(), new Date(asOf), {
       reportingCurrency: config.reportingCurrency,
     });
     return {

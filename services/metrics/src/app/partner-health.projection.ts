@@ -19,6 +19,8 @@ import {
   partnersAffectedBy,
   refreshScorecard,
   RESCORE_ALL_EVENT_TYPES,
+  stateForStorage,
+  stateFromStorage,
   type ChannelAccumulator,
   type DealChannelInfo,
   type DealFacts,
@@ -27,6 +29,7 @@ import {
   type QuadrantChange,
   type Scorecard,
   type ScoringConfig,
+  type StoredPartnerState,
 } from '../domain';
 import { PARTNER_HEALTH_TABLES, partnerHealthMigrations } from './metrics.migrations';
 
@@ -146,7 +149,7 @@ class Lru<V> {
 interface HealthRow {
   partner_id: string;
   as_of: Date | string | null;
-  state: PartnerEntry['state'];
+  state: StoredPartnerState;
   scores: PartnerEntry['scores'];
   /** Numeric metrics in catalog order (METRIC_NAMES). */
   numeric: Array<number | null> | null;
@@ -303,9 +306,7 @@ export class PartnerHealthProjection implements Projection {
       'SELECT deal_id, facts FROM metrics_partner_deals WHERE partner_id = $1',
       [partnerId],
     );
-    const entry = entryOf(r);
-    for (const d of deals) entry.state.deals[d.deal_id] = d.facts;
-    this.adopt(ctx, entry);
+    this.adopt(ctx, entryOf(r, deals));
   }
 
   private async loadAll(manager: EntityManager, ctx: BatchContext): Promise<void> {
@@ -324,9 +325,7 @@ export class PartnerHealthProjection implements Projection {
     }
     for (const r of rows) {
       if (ctx.entries.has(r.partner_id)) continue;
-      const entry = entryOf(r);
-      for (const d of byPartner.get(r.partner_id) ?? []) entry.state.deals[d.deal_id] = d.facts;
-      this.adopt(ctx, entry);
+      this.adopt(ctx, entryOf(r, byPartner.get(r.partner_id) ?? []));
     }
     ctx.allLoaded = true;
   }
@@ -369,7 +368,7 @@ export class PartnerHealthProjection implements Projection {
         newDeals: ctx.newDeals,
         deals: [...ctx.dirtyDeals].map((key) => {
           const [partnerId, dealId] = key.split('\u0000') as [string, string];
-          return { partnerId, dealId, facts: ctx.entries.get(partnerId)!.state.deals[dealId]! };
+          return { partnerId, dealId, facts: ctx.entries.get(partnerId)!.state.deals.get(dealId)! };
         }),
         outbox: ctx.publishing
           ? this.outboxRows(
@@ -522,7 +521,7 @@ export async function writeHealthRows(
       pam_id: e.state.pamId,
       tier: e.state.tier,
       region: e.state.profile?.region ?? null,
-      state: { ...e.state, deals: {} }, // deals: metrics_partner_deals
+      state: stateForStorage(e.state), // deals: metrics_partner_deals
       scores: slimScores(e.scores),
       numeric: e.numeric ? METRIC_NAMES.map((n) => e.numeric![n] ?? null) : null, // positional: small rows
       as_of: e.scoredAt,
@@ -650,9 +649,9 @@ export async function writeHealthRows(
   );
 }
 
-function entryOf(r: HealthRow): PartnerEntry {
+function entryOf(r: HealthRow, deals: Iterable<{ deal_id: string; facts: DealFacts }>): PartnerEntry {
   return {
-    state: r.state,
+    state: stateFromStorage(r.state, deals),
     scores: r.scores,
     scoredAt: r.as_of === null ? null : new Date(r.as_of).toISOString(),
     scorecard: null,

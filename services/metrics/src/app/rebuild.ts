@@ -197,7 +197,7 @@ export async function bulkRebuildPartnerHealth(
         channel: emptyChannelAccumulator(),
         newDeals: new Map(),
         deals: touched.flatMap(({ entry }) =>
-          Object.entries(entry.state.deals).map(([dealId, facts]) => ({
+          [...entry.state.deals].map(([dealId, facts]) => ({
             partnerId: entry.state.partnerId,
             dealId,
             facts,

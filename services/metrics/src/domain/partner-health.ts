@@ -86,7 +86,8 @@ export interface PartnerHealthState {
   onboardingSteps: string[];
   mdfAllocated: MoneyBag;
   mdfSpent: MoneyBag;
-  deals: Record<string, DealFacts>;
+  /** Deal id → facts, in the order the deals were first seen. Stored apart (metrics_partner_deals). */
+  deals: Map<string, DealFacts>;
   commissions: Record<string, CommissionFacts>;
   overlap: OverlapFacts | null;
   /** Latest event time seen for this partner: the clock of its per-event scoring. */
@@ -115,7 +116,7 @@ export function emptyPartnerState(partnerId: string): PartnerHealthState {
     onboardingSteps: [],
     mdfAllocated: {},
     mdfSpent: {},
-    deals: {},
+    deals: new Map(),
     commissions: {},
     overlap: null,
     lastEventAt: null,
@@ -190,47 +191,57 @@ export function eventTime(event: Pick<RecordedEvent, 'metadata'>): string {
   return event.metadata.occurredAt;
 }
 
-const dealLists = new WeakMap<Record<string, DealFacts>, DealFacts[]>();
+/** A partner state as stored in metrics_partner_health.state (JSON, without its deals). */
+export type StoredPartnerState = Omit<PartnerHealthState, 'deals'>;
 
 /**
- * The state's deals as an array (kept beside the map, keyed by the map object): iterating it
- * is much cheaper than enumerating a large UUID-keyed object after every event. Deals are only
- * ever added through the fold (deal()), which appends to the list; a map loaded from storage
- * gets its list on first use.
+ * A partner state as stored (JSON, its deals in their own rows) back into the fold's shape.
+ * `deals` come in the order they are to be iterated.
  */
-export function dealsOf(state: PartnerHealthState): DealFacts[] {
-  let list = dealLists.get(state.deals);
-  if (!list) dealLists.set(state.deals, (list = Object.values(state.deals)));
-  return list;
+export function stateFromStorage(
+  stored: StoredPartnerState,
+  deals: Iterable<{ deal_id: string; facts: DealFacts }>,
+): PartnerHealthState {
+  const map = new Map<string, DealFacts>();
+  for (const d of deals) map.set(d.deal_id, d.facts);
+  return { ...stored, deals: map };
+}
+
+/** The state to store as JSON: everything but the deals (metrics_partner_deals holds them). */
+export function stateForStorage(state: PartnerHealthState): StoredPartnerState {
+  const { deals: _deals, ...rest } = state;
+  return rest;
 }
 
 function deal(state: PartnerHealthState, dealId: string): DealFacts {
-  let d = state.deals[dealId];
+  let d = state.deals.get(dealId);
   if (!d) {
     // Every field from the start, in one order: all deal facts share one hidden class, so the
     // per-event scoring loop over a partner's deals stays monomorphic (undefined fields are
     // not serialized: the stored JSON is unchanged).
-    state.deals[dealId] = d = {
-      own: false,
-      influencer: false,
-      outcome: 'open',
-      registeredAt: undefined,
-      attribution: undefined,
-      value: undefined,
-      customerKey: undefined,
-      customerClass: undefined,
-      pamId: undefined,
-      decision: undefined,
-      conflict: undefined,
-      closedOn: undefined,
-      wonValue: undefined,
-      cycleDays: undefined,
-      regMs: undefined,
-      closedMs: undefined,
-      valueNum: undefined,
-      wonNum: undefined,
-    };
-    dealLists.get(state.deals)?.push(d);
+    state.deals.set(
+      dealId,
+      (d = {
+        own: false,
+        influencer: false,
+        outcome: 'open',
+        registeredAt: undefined,
+        attribution: undefined,
+        value: undefined,
+        customerKey: undefined,
+        customerClass: undefined,
+        pamId: undefined,
+        decision: undefined,
+        conflict: undefined,
+        closedOn: undefined,
+        wonValue: undefined,
+        cycleDays: undefined,
+        regMs: undefined,
+        closedMs: undefined,
+        valueNum: undefined,
+        wonNum: undefined,
+      }),
+    );
   }
   return d;
 }

@@ -9,7 +9,7 @@ import {
   type MoneyAmount,
   type MoneyBag,
 } from './money';
-import { dealsOf, type GlobalHealthState, type PartnerHealthState } from './partner-health';
+import { type GlobalHealthState, type PartnerHealthState } from './partner-health';
 
 /*
  * The metric catalog and the scorecard computed from a partner's fold state at a moment
@@ -664,7 +664,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
     commissionPaid: {},
     global,
   };
-  for (const f of dealsOf(s)) {
+  for (const f of s.deals.values()) {
     if (f.own && f.registeredAt !== undefined) {
       a.registrations++;
       const regMs = Date.parse(f.registeredAt);
@@ -849,7 +849,7 @@ export function scoringInputsAt(
   let won12m = 0;
   let won = 0;
   let lost = 0;
-  for (const f of dealsOf(s)) {
+  for (const f of s.deals.values()) {
     if (f.own) {
       if (f.registeredAt !== undefined) {
         const regMs = f.regMs ?? Date.parse(f.registeredAt);
