@@ -8,10 +8,10 @@ import type {
   TransactionRollbackEvent,
 } from 'typeorm';
 import {
-  applyToChannel,
   CHANNEL_EVENT_TYPES,
   emptyChannelAccumulator,
   emptyGlobalState,
+  foldChannelEvent,
   foldEvent,
   GLOBAL_EVENT_TYPES,
   METRIC_NAMES,
@@ -24,6 +24,7 @@ import {
   type ChannelAccumulator,
   type DealChannelInfo,
   type DealFacts,
+  type DirectDeals,
   type GlobalHealthState,
   type PartnerEntry,
   type QuadrantChange,
@@ -118,8 +119,11 @@ interface BatchContext {
   changes: QuadrantChange[];
   streams: Set<string>;
   channel: ChannelAccumulator;
+  /** Direct deals registered in this batch (metrics_channel_deals rows to write). */
   newDeals: Map<string, DealChannelInfo>;
+  /** Direct deals looked up or registered in this batch. */
   dealLookups: Map<string, DealChannelInfo | undefined>;
+  directDeals: DirectDeals;
   publishing: boolean;
   allLoaded: boolean;
 }
@@ -223,13 +227,10 @@ export class PartnerHealthProjection implements Projection {
     }
     for (const c of changes) ctx.changes.push(c);
     if (CHANNEL_EVENT_TYPES.has(event.type)) {
-      const dealId = (event.data as { dealId: string }).dealId;
-      const known = event.type === 'DealRegistered' ? undefined : await this.dealInfo(manager, ctx, dealId);
-      const info = applyToChannel(ctx.channel, event, known);
-      if (event.type === 'DealRegistered' && info) {
-        ctx.newDeals.set(dealId, info);
-        ctx.dealLookups.set(dealId, info);
-      }
+      // A direct deal's registration is looked up (a partner's deal is in its loaded state).
+      const d = event.data as { dealId: string; partnerId?: string | null };
+      if (!d.partnerId && event.type !== 'DealRegistered') await this.dealInfo(manager, ctx, d.dealId);
+      foldChannelEvent(ctx.channel, event, source, ctx.directDeals);
     }
   }
 
@@ -264,6 +265,8 @@ export class PartnerHealthProjection implements Projection {
       );
       global = rows[0]?.state ?? emptyGlobalState();
     }
+    const newDeals = new Map<string, DealChannelInfo>();
+    const dealLookups = new Map<string, DealChannelInfo | undefined>();
     ctx = {
       entries: new Map(),
       startScorecards: new Map(),
@@ -274,8 +277,15 @@ export class PartnerHealthProjection implements Projection {
       changes: [],
       streams: new Set(),
       channel: emptyChannelAccumulator(),
-      newDeals: new Map(),
-      dealLookups: new Map(),
+      newDeals,
+      dealLookups,
+      directDeals: {
+        get: (dealId) => dealLookups.get(dealId),
+        set: (dealId, info) => {
+          newDeals.set(dealId, info);
+          dealLookups.set(dealId, info);
+        },
+      },
       // A rebuild replays history that was published already: nothing is published meanwhile.
       publishing: !batch.rebuilding,
       allLoaded: false,

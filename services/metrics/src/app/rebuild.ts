@@ -3,7 +3,7 @@ import type { EventStore } from '@prm/event-store';
 import { InProcessEventBus, messagingMigrations } from '@prm/messaging';
 import { ProjectionRunner, projectionRunnerMigrations, type RebuildProgress } from '@prm/projections';
 import {
-  applyToChannel,
+  foldChannelEvent,
   CHANNEL_EVENT_TYPES,
   emptyChannelAccumulator,
   emptyGlobalState,
@@ -99,7 +99,7 @@ export async function bulkRebuildPartnerHealth(
   const marks = new Map<string, number>();
   const changes: QuadrantChange[] = [];
   const channel = emptyChannelAccumulator();
-  const deals = new Map<string, DealChannelInfo>();
+  const directDeals = new Map<string, DealChannelInfo>();
   let processed = 0;
   let lastEvent: { id: string; position: bigint } | null = null;
   let after = 0n;
@@ -128,15 +128,7 @@ export async function bulkRebuildPartnerHealth(
       for (const id of ids) streams.add(`${id}\u0000${event.streamId}`);
       if (GLOBAL_EVENT_TYPES.has(event.type)) streams.add(`*\u0000${event.streamId}`);
       for (const x of c) changes.push(x);
-      if (CHANNEL_EVENT_TYPES.has(event.type)) {
-        const dealId = (event.data as { dealId: string }).dealId;
-        const info = applyToChannel(
-          channel,
-          event,
-          event.type === 'DealRegistered' ? undefined : deals.get(dealId),
-        );
-        if (event.type === 'DealRegistered' && info) deals.set(dealId, info);
-      }
+      if (CHANNEL_EVENT_TYPES.has(event.type)) foldChannelEvent(channel, event, source, directDeals);
     }
     after = page.at(-1)!.globalPosition;
     const seconds = (Date.now() - started) / 1000;
@@ -172,7 +164,7 @@ export async function bulkRebuildPartnerHealth(
         streams,
         global: processed > 0 ? global : null,
         channel,
-        newDeals: deals,
+        newDeals: directDeals,
         deals: [],
       });
       const markList = [...marks];

@@ -45,14 +45,27 @@ const add = (map: Map<string, bigint>, key: string, micros: bigint) =>
   map.set(key, (map.get(key) ?? 0n) + micros);
 
 /**
- * Applies a deal event to the channel counters. `deal` is what DealRegistered left for this
- * deal (undefined when it was never seen: the customer is then "unknown"). Returns the deal's
- * info after a DealRegistered, for the caller to keep.
+ * What the channel counters need of a deal registered earlier: a DealChannelInfo (direct
+ * deals) or the DealFacts its partner's state keeps (a partner's deal). Undefined, or without
+ * a customerKey, when its registration was never seen (the customer is then "unknown").
+ */
+export type KnownDeal = Partial<Pick<DealChannelInfo, 'customerKey' | 'pamId'>>;
+
+/** Where the channel fold remembers direct deals between their registration and close. */
+export interface DirectDeals {
+  get(dealId: string): DealChannelInfo | undefined;
+  set(dealId: string, info: DealChannelInfo): unknown;
+}
+
+/**
+ * Applies a deal event to the channel counters. `deal` is what is known of the deal from its
+ * registration (see KnownDeal). Returns the deal's info after a DealRegistered, for the caller
+ * to keep (only direct deals need it: a partner's deal is in its partner's state).
  */
 export function applyToChannel(
   acc: ChannelAccumulator,
   event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>,
-  deal: DealChannelInfo | undefined,
+  deal: KnownDeal | undefined,
 ): DealChannelInfo | undefined {
   switch (event.type) {
     case 'DealRegistered': {
@@ -82,15 +95,15 @@ export function applyToChannel(
       );
       add(acc.customers, `${deal?.customerKey ?? 'unknown'}|${channel}|${m}|${cur}`, micros);
       if (deal?.pamId) add(acc.pams, `${m}|${deal.pamId}|${cur}`, micros);
-      return deal;
+      return undefined;
     }
     case 'DealLost': {
       const d = event.data as DataOf<'DealLost'>;
       month(acc, `${d.closedOn.slice(0, 7)}|${d.partnerId ? 'partner' : 'direct'}`).lost++;
-      return deal;
+      return undefined;
     }
     default:
-      return deal;
+      return undefined;
   }
 }
 

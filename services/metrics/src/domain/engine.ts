@@ -5,6 +5,7 @@ import {
   emptyChannelAccumulator,
   type ChannelAccumulator,
   type DealChannelInfo,
+  type DirectDeals,
 } from './channel';
 import {
   applyToGlobal,
@@ -183,6 +184,26 @@ export function foldEvent(
   return { touched, changes };
 }
 
+/**
+ * Applies a channel event (CHANNEL_EVENT_TYPES) to the channel counters, after foldEvent applied
+ * it to the partners. A partner's deal is known from its partner's state (loaded: the partner
+ * is one the event affects); a direct deal from `direct`, which remembers it at its registration.
+ */
+export function foldChannelEvent(
+  acc: ChannelAccumulator,
+  event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>,
+  entries: Pick<EntrySource, 'get'>,
+  direct: DirectDeals,
+): void {
+  const { dealId, partnerId } = event.data as { dealId: string; partnerId?: string | null };
+  if (partnerId) {
+    applyToChannel(acc, event, entries.get(partnerId).state.deals.get(dealId));
+    return;
+  }
+  const info = applyToChannel(acc, event, event.type === 'DealRegistered' ? undefined : direct.get(dealId));
+  if (info) direct.set(dealId, info);
+}
+
 const NO_CHANGES = Object.freeze([]) as unknown as QuadrantChange[];
 
 /** The whole fold in memory: partner entries, global state, channel counters, quadrant history. */
@@ -190,7 +211,8 @@ export class InMemoryHealthFold implements EntrySource {
   readonly entries = new Map<string, PartnerEntry>();
   readonly global: GlobalHealthState = emptyGlobalState();
   readonly channel: ChannelAccumulator = emptyChannelAccumulator();
-  readonly channelDeals = new Map<string, DealChannelInfo>();
+  /** Direct deals (no partner) between registration and close, for the channel counters. */
+  readonly directDeals = new Map<string, DealChannelInfo>();
   readonly history: QuadrantChange[] = [];
   events = 0;
 
@@ -221,11 +243,8 @@ export class InMemoryHealthFold implements EntrySource {
       changes = foldEvent(event, this.global, this, this.options).changes;
       if (this.options.keepHistory !== false) for (const c of changes) this.history.push(c);
     }
-    if (this.options.channel !== false && CHANNEL_EVENT_TYPES.has(event.type)) {
-      const dealId = (event.data as { dealId: string }).dealId;
-      const info = applyToChannel(this.channel, event, this.channelDeals.get(dealId));
-      if (info && event.type === 'DealRegistered') this.channelDeals.set(dealId, info);
-    }
+    if (this.options.channel !== false && CHANNEL_EVENT_TYPES.has(event.type))
+      foldChannelEvent(this.channel, event, this, this.directDeals);
     return changes;
   }
 
