@@ -6,6 +6,7 @@ import {
   fromMicros,
   isDecimal,
   isKnownCurrency,
+  microsAsNumber,
   percentOf,
   toMicros,
 } from './money';
@@ -16,6 +17,26 @@ describe('money: decimals as micro-units', () => {
     assert.equal(toMicros('0.000001'), 1n);
     assert.equal(toMicros('0'), 0n);
     assert.equal(toMicros('0.1') + toMicros('0.2'), toMicros('0.3'));
+  });
+
+  it('reads amounts of up to 9 whole digits as exact numbers, and everything else as toMicros does', () => {
+    assert.equal(microsAsNumber('1250.5'), 1_250_500_000);
+    assert.equal(microsAsNumber('0.000001'), 1);
+    assert.equal(microsAsNumber('999999999.999999'), 999_999_999_999_999);
+    assert.ok(Number.isNaN(microsAsNumber('1000000000'))); // 10 whole digits: toMicros' BigInt path
+    assert.equal(toMicros('1000000000.5'), 1_000_000_000_500_000n);
+    assert.equal(toMicros('123456789012345.123456'), 123_456_789_012_345_123_456n);
+    for (const bad of ['01', '1.', '.5', '-1', '1e3', '1.1234567', ' 1', '', '1,5', '0x10', '1.5 ', '00.5']) {
+      assert.ok(Number.isNaN(microsAsNumber(bad)), bad);
+      assert.throws(() => toMicros(bad), /not a decimal amount/, bad);
+    }
+    // The fast path agrees with the exact one on every shape of amount it takes.
+    for (const v of ['0', '0.5', '7', '10.25', '123456789', '1.000001', '99.99', '5.100000', '42.0'])
+      assert.equal(
+        BigInt(microsAsNumber(v)),
+        BigInt(v.split('.')[0]!) * 1_000_000n + BigInt((v.split('.')[1] ?? '').padEnd(6, '0')),
+        v,
+      );
   });
 
   it('writes micro-units with two to six decimals', () => {

@@ -9,6 +9,7 @@ import type {
 } from 'typeorm';
 import {
   CHANNEL_EVENT_TYPES,
+  channelRowsOf,
   emptyChannelAccumulator,
   emptyGlobalState,
   foldChannelEvent,
@@ -592,24 +593,21 @@ export async function writeHealthRows(
     [...rows.newDeals].map(([deal_id, info]) => ({ deal_id, info })),
     5000,
   );
-  const acc = rows.channel;
+  const channel = channelRowsOf(rows.channel);
   await insertRows(
     exec,
     `INSERT INTO metrics_channel_months AS m (month, channel, registrations, won, lost, cycle_days_sum)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(month text, channel text, registrations integer, won integer, lost integer, cycle_days_sum bigint)
      ON CONFLICT (month, channel) DO UPDATE SET registrations = m.registrations + EXCLUDED.registrations, won = m.won + EXCLUDED.won,
        lost = m.lost + EXCLUDED.lost, cycle_days_sum = m.cycle_days_sum + EXCLUDED.cycle_days_sum`,
-    [...acc.months].map(([k, v]) => {
-      const [month, channel] = k.split('|');
-      return {
-        month,
-        channel,
-        registrations: v.registrations,
-        won: v.won,
-        lost: v.lost,
-        cycle_days_sum: v.cycleDaysSum,
-      };
-    }),
+    channel.months.map((r) => ({
+      month: r.month,
+      channel: r.channel,
+      registrations: r.registrations,
+      won: r.won,
+      lost: r.lost,
+      cycle_days_sum: r.cycleDaysSum,
+    })),
     5000,
   );
   await insertRows(
@@ -617,10 +615,7 @@ export async function writeHealthRows(
     `INSERT INTO metrics_channel_revenue AS r (month, channel, attribution, currency, micros)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(month text, channel text, attribution text, currency text, micros numeric)
      ON CONFLICT (month, channel, attribution, currency) DO UPDATE SET micros = r.micros + EXCLUDED.micros`,
-    [...acc.revenue].map(([k, micros]) => {
-      const [month, channel, attribution, currency] = k.split('|');
-      return { month, channel, attribution, currency, micros: micros.toString() };
-    }),
+    channel.revenue.map((r) => ({ ...r, micros: r.micros.toString() })),
     5000,
   );
   await insertRows(
@@ -628,13 +623,13 @@ export async function writeHealthRows(
     `INSERT INTO metrics_channel_customers AS c (customer_key, channel, month, currency, micros)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(customer_key text, channel text, month text, currency text, micros numeric)
      ON CONFLICT (customer_key, channel, month, currency) DO UPDATE SET micros = c.micros + EXCLUDED.micros`,
-    [...acc.customers].map(([k, micros]) => {
-      const parts = k.split('|');
-      const currency = parts.pop()!;
-      const month = parts.pop()!;
-      const channel = parts.pop()!;
-      return { customer_key: parts.join('|'), channel, month, currency, micros: micros.toString() };
-    }),
+    channel.customers.map((r) => ({
+      customer_key: r.customerKey,
+      channel: r.channel,
+      month: r.month,
+      currency: r.currency,
+      micros: r.micros.toString(),
+    })),
     5000,
   );
   await insertRows(
@@ -642,12 +637,12 @@ export async function writeHealthRows(
     `INSERT INTO metrics_channel_pams AS p (month, pam_id, currency, micros)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(month text, pam_id text, currency text, micros numeric)
      ON CONFLICT (month, pam_id, currency) DO UPDATE SET micros = p.micros + EXCLUDED.micros`,
-    [...acc.pams].map(([k, micros]) => {
-      const parts = k.split('|');
-      const currency = parts.pop()!;
-      const month = parts.shift()!;
-      return { month, pam_id: parts.join('|'), currency, micros: micros.toString() };
-    }),
+    channel.pams.map((r) => ({
+      month: r.month,
+      pam_id: r.pamId,
+      currency: r.currency,
+      micros: r.micros.toString(),
+    })),
     5000,
   );
   await insertRows(

@@ -1,5 +1,5 @@
 import type { DataOf, RecordedEvent } from '@prm/contracts';
-import { bagToList, fromMicros, toMicros, type MoneyAmount } from './money';
+import { bagToList, fromMicros, MicrosSum, type MoneyAmount } from './money';
 import { customerKeyOf } from './partner-health';
 
 /*
@@ -22,12 +22,12 @@ export interface DealChannelInfo {
 export interface ChannelAccumulator {
   /** "month|channel" → counters. */
   months: Map<string, { registrations: number; won: number; lost: number; cycleDaysSum: number }>;
-  /** "month|channel|attribution|currency" → micros (attribution: sourced, influenced, direct). */
-  revenue: Map<string, bigint>;
-  /** "customerKey|channel|month|currency" → won micros. */
-  customers: Map<string, bigint>;
-  /** "month|pamId|currency" → won micros of deals registered under that PAM. */
-  pams: Map<string, bigint>;
+  /** "month|channel|attribution|currency" → won money (attribution: sourced, influenced, direct). */
+  revenue: Map<string, MicrosSum>;
+  /** "customerKey|channel|month|currency" → won money. */
+  customers: Map<string, MicrosSum>;
+  /** "month|pamId|currency" → won money of deals registered under that PAM. */
+  pams: Map<string, MicrosSum>;
 }
 
 export function emptyChannelAccumulator(): ChannelAccumulator {
@@ -41,8 +41,11 @@ function month(acc: ChannelAccumulator, key: string) {
   if (!m) acc.months.set(key, (m = { registrations: 0, won: 0, lost: 0, cycleDaysSum: 0 }));
   return m;
 }
-const add = (map: Map<string, bigint>, key: string, micros: bigint) =>
-  map.set(key, (map.get(key) ?? 0n) + micros);
+function sumOf(map: Map<string, MicrosSum>, key: string): MicrosSum {
+  let sum = map.get(key);
+  if (!sum) map.set(key, (sum = new MicrosSum()));
+  return sum;
+}
 
 /**
  * What the channel counters need of a deal registered earlier: a DealChannelInfo (direct
@@ -59,8 +62,8 @@ export interface DirectDeals {
 
 /**
  * Applies a deal event to the channel counters. `deal` is what is known of the deal from its
- * registration (see KnownDeal). Returns the deal's info after a DealRegistered, for the caller
- * to keep (only direct deals need it: a partner's deal is in its partner's state).
+ * registration (see KnownDeal). Returns a direct deal's info after its DealRegistered, for the
+ * caller to keep (a partner's deal is known from its partner's state).
  */
 export function applyToChannel(
   acc: ChannelAccumulator,
@@ -70,14 +73,11 @@ export function applyToChannel(
   switch (event.type) {
     case 'DealRegistered': {
       const d = event.data as DataOf<'DealRegistered'>;
-      const info: DealChannelInfo = {
-        channel: d.partnerId ? 'partner' : 'direct',
-        customerKey: customerKeyOf(d),
-        pamId: d.pamId ?? null,
-      };
-      month(acc, `${(d.registeredAt ?? event.metadata.occurredAt).slice(0, 7)}|${info.channel}`)
-        .registrations++;
-      return info;
+      const channel: Channel = d.partnerId ? 'partner' : 'direct';
+      month(acc, `${(d.registeredAt ?? event.metadata.occurredAt).slice(0, 7)}|${channel}`).registrations++;
+      return channel === 'direct'
+        ? { channel, customerKey: customerKeyOf(d), pamId: d.pamId ?? null }
+        : undefined;
     }
     case 'DealWon': {
       const d = event.data as DataOf<'DealWon'>;
@@ -86,15 +86,11 @@ export function applyToChannel(
       const counters = month(acc, `${m}|${channel}`);
       counters.won++;
       counters.cycleDaysSum += d.cycleDays;
-      const micros = toMicros(d.wonValue.amount);
-      const cur = d.wonValue.currency;
-      add(
-        acc.revenue,
-        `${m}|${channel}|${channel === 'direct' ? 'direct' : (d.attribution ?? 'sourced')}|${cur}`,
-        micros,
-      );
-      add(acc.customers, `${deal?.customerKey ?? 'unknown'}|${channel}|${m}|${cur}`, micros);
-      if (deal?.pamId) add(acc.pams, `${m}|${deal.pamId}|${cur}`, micros);
+      const { amount, currency: cur } = d.wonValue;
+      const attribution = channel === 'direct' ? 'direct' : (d.attribution ?? 'sourced');
+      sumOf(acc.revenue, `${m}|${channel}|${attribution}|${cur}`).addAmount(amount);
+      sumOf(acc.customers, `${deal?.customerKey ?? 'unknown'}|${channel}|${m}|${cur}`).addAmount(amount);
+      if (deal?.pamId) sumOf(acc.pams, `${m}|${deal.pamId}|${cur}`).addAmount(amount);
       return undefined;
     }
     case 'DealLost': {
@@ -269,7 +265,7 @@ export function channelReport(rows: ChannelRows, from: string, to: string): Chan
   return out;
 }
 
-/** The accumulator as rows (for the in-memory path and tests). */
+/** The accumulator as rows (what a projection adds to its tables; the in-memory path and tests read them). */
 export function channelRowsOf(acc: ChannelAccumulator): ChannelRows {
   const split = (k: string) => k.split('|');
   return {
@@ -277,28 +273,28 @@ export function channelRowsOf(acc: ChannelAccumulator): ChannelRows {
       const [m, channel] = split(k);
       return { month: m!, channel: channel as Channel, ...v };
     }),
-    revenue: [...acc.revenue].map(([k, micros]) => {
+    revenue: [...acc.revenue].map(([k, sum]) => {
       const [m, channel, attribution, currency] = split(k);
       return {
         month: m!,
         channel: channel as Channel,
         attribution: attribution!,
         currency: currency!,
-        micros,
+        micros: sum.micros,
       };
     }),
-    customers: [...acc.customers].map(([k, micros]) => {
+    customers: [...acc.customers].map(([k, sum]) => {
       const parts = split(k);
       const currency = parts.pop()!;
       const m = parts.pop()!;
       const channel = parts.pop() as Channel;
-      return { customerKey: parts.join('|'), channel, month: m, currency, micros };
+      return { customerKey: parts.join('|'), channel, month: m, currency, micros: sum.micros };
     }),
-    pams: [...acc.pams].map(([k, micros]) => {
+    pams: [...acc.pams].map(([k, sum]) => {
       const parts = split(k);
       const currency = parts.pop()!;
       const m = parts.shift()!;
-      return { month: m, pamId: parts.join('|'), currency, micros };
+      return { month: m, pamId: parts.join('|'), currency, micros: sum.micros };
     }),
   };
 }

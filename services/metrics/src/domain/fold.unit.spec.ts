@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyToChannel, channelReport, channelRowsOf, emptyChannelAccumulator } from './channel';
+import { channelReport, channelRowsOf } from './channel';
 import { InMemoryHealthFold, refreshScorecard } from './engine';
 import { ippFit } from './ipp-fit';
 import { bagInReporting, fromMicros, toMicros } from './money';
@@ -171,14 +171,9 @@ describe('channel metrics by month (hand-computed)', () => {
     reg(5, P, 'RU_INN:A', '2025-02-01T00:00:00.000Z', 'pam-1'),
     won(5, P, '200', '2026-01-10', 30, 'sourced'), // A buys again 12 months later
   ];
-  const acc = emptyChannelAccumulator();
-  const deals = new Map();
-  for (const e of events) {
-    const id = (e.data as { dealId: string }).dealId;
-    const info = applyToChannel(acc, e, deals.get(id));
-    if (e.type === 'DealRegistered') deals.set(id, info);
-  }
-  const report = channelReport(channelRowsOf(acc), '2025-01', '2026-01');
+  const fold = new InMemoryHealthFold({ configs: [], score: false });
+  for (const e of events) fold.apply(e);
+  const report = channelReport(channelRowsOf(fold.channel), '2025-01', '2026-01');
 
   it('revenue partner vs direct, sourced vs influenced, win rate and cycle by channel', () => {
     const jan = report[0]!;

@@ -5,7 +5,7 @@
  * object, currency → micros as a decimal integer string, so fold states serialize as they are.
  */
 
-import { fromMicros, MICROS_PER_UNIT as FACTOR, toMicros } from '@prm/domain';
+import { fromMicros, MICROS_PER_UNIT as FACTOR, microsAsNumber, toMicros } from '@prm/domain';
 
 export interface MoneyAmount {
   amount: string;
@@ -16,6 +16,39 @@ export interface MoneyAmount {
 export type MoneyBag = Record<string, string>;
 
 export { fromMicros, toMicros };
+
+/**
+ * An exact running sum of money in micros that stays a JS number while it can: an amount that
+ * fits below 2^53 micros is added as a number, and the sum spills into a BigInt before it could
+ * lose precision. The channel fold adds one per won deal; this way most adds allocate nothing.
+ */
+export class MicrosSum {
+  private small = 0;
+  private big = 0n;
+
+  /** Adds a contract decimal amount ("1250.5"); throws on anything else. */
+  addAmount(amount: string): void {
+    const n = microsAsNumber(amount);
+    if (n !== n)
+      this.big += toMicros(amount); // NaN: too large for a number (or not a decimal)
+    else this.addNumber(n);
+  }
+
+  private addNumber(n: number): void {
+    const sum = this.small + n;
+    // Both are exact integers below 2^53: the sum is exact unless it reaches 2^53, and then
+    // the (rounded) result is at least 2^53 too.
+    if (sum <= Number.MAX_SAFE_INTEGER) this.small = sum;
+    else {
+      this.big += BigInt(this.small) + BigInt(n);
+      this.small = 0;
+    }
+  }
+
+  get micros(): bigint {
+    return this.big + BigInt(this.small);
+  }
+}
 
 export function bagAdd(bag: MoneyBag, money: MoneyAmount, sign: 1n | -1n = 1n): void {
   bag[money.currency] = String(BigInt(bag[money.currency] ?? '0') + sign * toMicros(money.amount));
