@@ -10,6 +10,8 @@ import { bagAdd, type MoneyAmount, type MoneyBag, type RateTable } from './money
  * them) arrive independently, so a deal may be seen before its partner's registration, and
  * the facts of a deal are keyed by deal id, never by arrival order. Within one stream the
  * order is kept (the relay keys messages by stream id).
+ *
+ * Events are never mutated: the state keeps references to their money objects, not copies.
  */
 
 export type IdealPartnerProfile = DataOf<'IdealPartnerProfileDefined'>;
@@ -88,7 +90,8 @@ export interface PartnerHealthState {
   mdfSpent: MoneyBag;
   /** Deal id → facts, in the order the deals were first seen. Stored apart (metrics_partner_deals). */
   deals: Map<string, DealFacts>;
-  commissions: Record<string, CommissionFacts>;
+  /** Commission id → facts. */
+  commissions: Map<string, CommissionFacts>;
   overlap: OverlapFacts | null;
   /** Latest event time seen for this partner: the clock of its per-event scoring. */
   lastEventAt: string | null;
@@ -117,7 +120,7 @@ export function emptyPartnerState(partnerId: string): PartnerHealthState {
     mdfAllocated: {},
     mdfSpent: {},
     deals: new Map(),
-    commissions: {},
+    commissions: new Map(),
     overlap: null,
     lastEventAt: null,
   };
@@ -192,7 +195,9 @@ export function eventTime(event: Pick<RecordedEvent, 'metadata'>): string {
 }
 
 /** A partner state as stored in metrics_partner_health.state (JSON, without its deals). */
-export type StoredPartnerState = Omit<PartnerHealthState, 'deals'>;
+export type StoredPartnerState = Omit<PartnerHealthState, 'deals' | 'commissions'> & {
+  commissions: Record<string, CommissionFacts>;
+};
 
 /**
  * A partner state as stored (JSON, its deals in their own rows) back into the fold's shape.
@@ -204,13 +209,13 @@ export function stateFromStorage(
 ): PartnerHealthState {
   const map = new Map<string, DealFacts>();
   for (const d of deals) map.set(d.deal_id, d.facts);
-  return { ...stored, deals: map };
+  return { ...stored, deals: map, commissions: new Map(Object.entries(stored.commissions)) };
 }
 
 /** The state to store as JSON: everything but the deals (metrics_partner_deals holds them). */
 export function stateForStorage(state: PartnerHealthState): StoredPartnerState {
-  const { deals: _deals, ...rest } = state;
-  return rest;
+  const { deals: _deals, commissions, ...rest } = state;
+  return { ...rest, commissions: Object.fromEntries(commissions) };
 }
 
 function deal(state: PartnerHealthState, dealId: string): DealFacts {
@@ -255,6 +260,9 @@ export function customerKeyOf(data: DataOf<'DealRegistered'>): string {
   if (c.domain) return c.domain.toLowerCase();
   return `${c.name.trim().toLowerCase()}|${c.country}`;
 }
+
+/** A commission paid before its accrual was seen. */
+const UNKNOWN_AMOUNT: MoneyAmount = Object.freeze({ amount: '0', currency: 'XXX' });
 
 const later = (a: string | null, b: string) => (a === null || b > a ? b : a);
 
@@ -393,7 +401,7 @@ export function applyToPartner(
       f.registeredAt = d.registeredAt ?? at;
       f.regMs = Date.parse(f.registeredAt);
       f.attribution = d.attribution;
-      f.value = { ...d.estimatedValue };
+      f.value = d.estimatedValue;
       f.valueNum = Number(d.estimatedValue.amount);
       f.customerKey = customerKeyOf(d);
       if (d.customerClass) f.customerClass = d.customerClass;
@@ -425,7 +433,7 @@ export function applyToPartner(
       const d = event.data as DataOf<'DealStageChanged'>;
       if (d.estimatedValue) {
         const f = deal(state, d.dealId);
-        f.value = { ...d.estimatedValue };
+        f.value = d.estimatedValue;
         f.valueNum = Number(d.estimatedValue.amount);
       }
       return;
@@ -443,7 +451,7 @@ export function applyToPartner(
       f.outcome = 'won';
       f.closedOn = d.closedOn;
       f.closedMs = Date.parse(d.closedOn);
-      f.wonValue = { ...d.wonValue };
+      f.wonValue = d.wonValue;
       f.wonNum = Number(d.wonValue.amount);
       f.cycleDays = d.cycleDays;
       if (d.partnerId === me) f.attribution = d.attribution;
@@ -461,35 +469,30 @@ export function applyToPartner(
     }
     case 'CommissionAccrued': {
       const d = event.data as DataOf<'CommissionAccrued'>;
-      const existing = state.commissions[d.commissionId];
-      state.commissions[d.commissionId] = {
+      const existing = state.commissions.get(d.commissionId);
+      state.commissions.set(d.commissionId, {
         kind: 'accrual',
-        amount: { ...d.amount },
+        amount: d.amount,
         paid: existing?.paid ?? false,
-      };
+      });
       return;
     }
     case 'CommissionCorrected': {
       const d = event.data as DataOf<'CommissionCorrected'>;
-      const existing = state.commissions[d.commissionId];
-      state.commissions[d.commissionId] = {
+      const existing = state.commissions.get(d.commissionId);
+      state.commissions.set(d.commissionId, {
         kind: d.direction,
-        amount: { ...d.amount },
+        amount: d.amount,
         paid: existing?.paid ?? false,
-      };
+      });
       return;
     }
     case 'CommissionPaid': {
       const d = event.data as DataOf<'CommissionPaid'>;
-      const c = state.commissions[d.commissionId];
+      const c = state.commissions.get(d.commissionId);
       // Paid before its accrual was seen (other order): the accrual fills the amount in later.
       if (c) c.paid = true;
-      else
-        state.commissions[d.commissionId] = {
-          kind: 'accrual',
-          amount: { amount: '0', currency: 'XXX' },
-          paid: true,
-        };
+      else state.commissions.set(d.commissionId, { kind: 'accrual', amount: UNKNOWN_AMOUNT, paid: true });
       return;
     }
     case 'OverlapsComputed': {

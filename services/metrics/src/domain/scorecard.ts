@@ -728,7 +728,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
       a.trainingHours90d += hours;
     }
   }
-  for (const c of Object.values(s.commissions)) {
+  for (const c of s.commissions.values()) {
     const sign = c.kind === 'debit' ? -1n : 1n;
     bagAdd(a.commissionAccrued, c.amount, sign);
     if (c.paid) bagAdd(a.commissionPaid, c.amount, sign);
