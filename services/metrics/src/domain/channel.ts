@@ -19,32 +19,90 @@ export interface DealChannelInfo {
   pamId: string | null;
 }
 
+interface ChannelCounters {
+  registrations: number;
+  won: number;
+  lost: number;
+  cycleDaysSum: number;
+}
+
+/** Exact sums of won money per currency: a short list (one or two currencies in practice). */
+export class CurrencySums {
+  private readonly currencies: string[] = [];
+  private readonly sums: MicrosSum[] = [];
+
+  add(currency: string, amount: string): void {
+    let i = this.currencies.indexOf(currency);
+    if (i < 0) {
+      i = this.currencies.push(currency) - 1;
+      this.sums.push(new MicrosSum());
+    }
+    this.sums[i]!.addAmount(amount);
+  }
+
+  /** [currency, micros] pairs in the order the currencies were first added. */
+  entries(): Array<[string, bigint]> {
+    return this.currencies.map((c, i) => [c, this.sums[i]!.micros]);
+  }
+}
+
+/** One month of the channel counters. Nothing is keyed by built strings: the fold adds one per deal event. */
+export interface ChannelMonthAccumulator {
+  month: string;
+  /** Per channel, null until an event of that channel counted in this month. */
+  partner: ChannelCounters | null;
+  direct: ChannelCounters | null;
+  /** Won money by attribution: sourced and influenced (partner channel), direct. */
+  revenue: Map<string, CurrencySums>;
+  /** Won money per channel and customer (customerKey; "unknown" when the registration was never seen). */
+  customers: Record<Channel, Map<string, CurrencySums>>;
+  /** Won money of deals registered under each PAM. */
+  pams: Map<string, CurrencySums>;
+}
+
 export interface ChannelAccumulator {
-  /** "month|channel" → counters. */
-  months: Map<string, { registrations: number; won: number; lost: number; cycleDaysSum: number }>;
-  /** "month|channel|attribution|currency" → won money (attribution: sourced, influenced, direct). */
-  revenue: Map<string, MicrosSum>;
-  /** "customerKey|channel|month|currency" → won money. */
-  customers: Map<string, MicrosSum>;
-  /** "month|pamId|currency" → won money of deals registered under that PAM. */
-  pams: Map<string, MicrosSum>;
+  /** Month (year × 100 + month number) → that month's counters. */
+  months: Map<number, ChannelMonthAccumulator>;
 }
 
 export function emptyChannelAccumulator(): ChannelAccumulator {
-  return { months: new Map(), revenue: new Map(), customers: new Map(), pams: new Map() };
+  return { months: new Map() };
 }
 
 export const CHANNEL_EVENT_TYPES = new Set(['DealRegistered', 'DealWon', 'DealLost']);
 
-function month(acc: ChannelAccumulator, key: string) {
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+
+/** The month of an ISO date or time ("2025-03-14…"): its counters, created when first used. */
+function monthOf(acc: ChannelAccumulator, date: string): ChannelMonthAccumulator {
+  const key =
+    (digit(date, 0) * 1000 + digit(date, 1) * 100 + digit(date, 2) * 10 + digit(date, 3)) * 100 +
+    digit(date, 5) * 10 +
+    digit(date, 6);
   let m = acc.months.get(key);
-  if (!m) acc.months.set(key, (m = { registrations: 0, won: 0, lost: 0, cycleDaysSum: 0 }));
+  if (!m)
+    acc.months.set(
+      key,
+      (m = {
+        month: date.slice(0, 7),
+        partner: null,
+        direct: null,
+        revenue: new Map(),
+        customers: { partner: new Map(), direct: new Map() },
+        pams: new Map(),
+      }),
+    );
   return m;
 }
-function sumOf(map: Map<string, MicrosSum>, key: string): MicrosSum {
-  let sum = map.get(key);
-  if (!sum) map.set(key, (sum = new MicrosSum()));
-  return sum;
+
+function countersOf(m: ChannelMonthAccumulator, channel: Channel): ChannelCounters {
+  return (m[channel] ??= { registrations: 0, won: 0, lost: 0, cycleDaysSum: 0 });
+}
+
+function sumsOf(map: Map<string, CurrencySums>, key: string): CurrencySums {
+  let sums = map.get(key);
+  if (!sums) map.set(key, (sums = new CurrencySums()));
+  return sums;
 }
 
 /**
@@ -74,7 +132,7 @@ export function applyToChannel(
     case 'DealRegistered': {
       const d = event.data as DataOf<'DealRegistered'>;
       const channel: Channel = d.partnerId ? 'partner' : 'direct';
-      month(acc, `${(d.registeredAt ?? event.metadata.occurredAt).slice(0, 7)}|${channel}`).registrations++;
+      countersOf(monthOf(acc, d.registeredAt ?? event.metadata.occurredAt), channel).registrations++;
       return channel === 'direct'
         ? { channel, customerKey: customerKeyOf(d), pamId: d.pamId ?? null }
         : undefined;
@@ -82,20 +140,20 @@ export function applyToChannel(
     case 'DealWon': {
       const d = event.data as DataOf<'DealWon'>;
       const channel: Channel = d.partnerId ? 'partner' : 'direct';
-      const m = d.closedOn.slice(0, 7);
-      const counters = month(acc, `${m}|${channel}`);
+      const m = monthOf(acc, d.closedOn);
+      const counters = countersOf(m, channel);
       counters.won++;
       counters.cycleDaysSum += d.cycleDays;
-      const { amount, currency: cur } = d.wonValue;
+      const { amount, currency } = d.wonValue;
       const attribution = channel === 'direct' ? 'direct' : (d.attribution ?? 'sourced');
-      sumOf(acc.revenue, `${m}|${channel}|${attribution}|${cur}`).addAmount(amount);
-      sumOf(acc.customers, `${deal?.customerKey ?? 'unknown'}|${channel}|${m}|${cur}`).addAmount(amount);
-      if (deal?.pamId) sumOf(acc.pams, `${m}|${deal.pamId}|${cur}`).addAmount(amount);
+      sumsOf(m.revenue, attribution).add(currency, amount);
+      sumsOf(m.customers[channel], deal?.customerKey ?? 'unknown').add(currency, amount);
+      if (deal?.pamId) sumsOf(m.pams, deal.pamId).add(currency, amount);
       return undefined;
     }
     case 'DealLost': {
       const d = event.data as DataOf<'DealLost'>;
-      month(acc, `${d.closedOn.slice(0, 7)}|${d.partnerId ? 'partner' : 'direct'}`).lost++;
+      countersOf(monthOf(acc, d.closedOn), d.partnerId ? 'partner' : 'direct').lost++;
       return undefined;
     }
     default:
@@ -267,34 +325,27 @@ export function channelReport(rows: ChannelRows, from: string, to: string): Chan
 
 /** The accumulator as rows (what a projection adds to its tables; the in-memory path and tests read them). */
 export function channelRowsOf(acc: ChannelAccumulator): ChannelRows {
-  const split = (k: string) => k.split('|');
-  return {
-    months: [...acc.months].map(([k, v]) => {
-      const [m, channel] = split(k);
-      return { month: m!, channel: channel as Channel, ...v };
-    }),
-    revenue: [...acc.revenue].map(([k, sum]) => {
-      const [m, channel, attribution, currency] = split(k);
-      return {
-        month: m!,
-        channel: channel as Channel,
-        attribution: attribution!,
-        currency: currency!,
-        micros: sum.micros,
-      };
-    }),
-    customers: [...acc.customers].map(([k, sum]) => {
-      const parts = split(k);
-      const currency = parts.pop()!;
-      const m = parts.pop()!;
-      const channel = parts.pop() as Channel;
-      return { customerKey: parts.join('|'), channel, month: m, currency, micros: sum.micros };
-    }),
-    pams: [...acc.pams].map(([k, sum]) => {
-      const parts = split(k);
-      const currency = parts.pop()!;
-      const m = parts.shift()!;
-      return { month: m, pamId: parts.join('|'), currency, micros: sum.micros };
-    }),
-  };
+  const rows: ChannelRows = { months: [], revenue: [], customers: [], pams: [] };
+  for (const m of acc.months.values()) {
+    const month = m.month;
+    for (const channel of ['partner', 'direct'] as const) {
+      const counters = m[channel];
+      if (counters) rows.months.push({ month, channel, ...counters });
+      for (const [customerKey, sums] of m.customers[channel])
+        for (const [currency, micros] of sums.entries())
+          rows.customers.push({ customerKey, channel, month, currency, micros });
+    }
+    for (const [attribution, sums] of m.revenue)
+      for (const [currency, micros] of sums.entries())
+        rows.revenue.push({
+          month,
+          channel: attribution === 'direct' ? 'direct' : 'partner',
+          attribution,
+          currency,
+          micros,
+        });
+    for (const [pamId, sums] of m.pams)
+      for (const [currency, micros] of sums.entries()) rows.pams.push({ month, pamId, currency, micros });
+  }
+  return rows;
 }
