@@ -28,8 +28,14 @@ interface ChannelCounters {
 
 /** Exact sums of won money per currency: a short list (one or two currencies in practice). */
 export class CurrencySums {
-  private readonly currencies: string[] = [];
-  private readonly sums: MicrosSum[] = [];
+  // Started with the first currency (a one-element literal: an empty array pushed to gets room for 17).
+  private readonly currencies: string[];
+  private readonly sums: MicrosSum[];
+
+  constructor(firstCurrency: string) {
+    this.currencies = [firstCurrency];
+    this.sums = [new MicrosSum()];
+  }
 
   add(currency: string, amount: string): void {
     let i = this.currencies.indexOf(currency);
@@ -99,10 +105,15 @@ function countersOf(m: ChannelMonthAccumulator, channel: Channel): ChannelCounte
   return (m[channel] ??= { registrations: 0, won: 0, lost: 0, cycleDaysSum: 0 });
 }
 
-function sumsOf(map: Map<string, CurrencySums>, key: string): CurrencySums {
-  let sums = map.get(key);
-  if (!sums) map.set(key, (sums = new CurrencySums()));
-  return sums;
+/** Adds won money to map[key] in its currency. */
+function addWon(map: Map<string, CurrencySums>, key: string, money: MoneyAmount): void {
+  const sums = map.get(key);
+  if (sums) sums.add(money.currency, money.amount);
+  else {
+    const created = new CurrencySums(money.currency);
+    created.add(money.currency, money.amount);
+    map.set(key, created);
+  }
 }
 
 /**
@@ -144,11 +155,10 @@ export function applyToChannel(
       const counters = countersOf(m, channel);
       counters.won++;
       counters.cycleDaysSum += d.cycleDays;
-      const { amount, currency } = d.wonValue;
       const attribution = channel === 'direct' ? 'direct' : (d.attribution ?? 'sourced');
-      sumsOf(m.revenue, attribution).add(currency, amount);
-      sumsOf(m.customers[channel], deal?.customerKey ?? 'unknown').add(currency, amount);
-      if (deal?.pamId) sumsOf(m.pams, deal.pamId).add(currency, amount);
+      addWon(m.revenue, attribution, d.wonValue);
+      addWon(m.customers[channel], deal?.customerKey ?? 'unknown', d.wonValue);
+      if (deal?.pamId) addWon(m.pams, deal.pamId, d.wonValue);
       return undefined;
     }
     case 'DealLost': {

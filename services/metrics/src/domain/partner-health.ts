@@ -177,15 +177,19 @@ export const PARTNER_EVENT_TYPES = new Set([
   'OverlapsComputed',
 ]);
 
+const NO_PARTNERS: readonly string[] = Object.freeze([]);
+
 /** The partners whose state an event changes (none for global or unrelated events). */
-export function partnersAffectedBy(event: Pick<RecordedEvent, 'type' | 'data'>): string[] {
-  if (!PARTNER_EVENT_TYPES.has(event.type)) return [];
+export function partnersAffectedBy(event: Pick<RecordedEvent, 'type' | 'data'>): readonly string[] {
+  if (!PARTNER_EVENT_TYPES.has(event.type)) return NO_PARTNERS;
   const data = event.data as { partnerId?: string | null; influencingPartnerIds?: string[] };
-  const ids: string[] = [];
-  if (data.partnerId) ids.push(data.partnerId);
-  if (event.type === 'DealWon') {
-    for (const id of data.influencingPartnerIds ?? []) if (!ids.includes(id)) ids.push(id);
-  }
+  const own = data.partnerId;
+  const influencers = event.type === 'DealWon' ? data.influencingPartnerIds : undefined;
+  // Array literals of the exact size: this runs for every event, and an empty array that is
+  // pushed to gets room for 17 elements.
+  if (!influencers?.length) return own ? [own] : NO_PARTNERS;
+  const ids = own ? [own] : [];
+  for (const id of influencers) if (!ids.includes(id)) ids.push(id);
   return ids;
 }
 
