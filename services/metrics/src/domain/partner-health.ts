@@ -55,6 +55,12 @@ export interface DealFacts {
   wonNum?: number;
 }
 
+export interface CertificationFacts {
+  holderId: string;
+  expiresOn: string | null;
+  expired: boolean;
+}
+
 export interface CommissionFacts {
   kind: 'accrual' | 'credit' | 'debit';
   amount: MoneyAmount;
@@ -82,7 +88,8 @@ export interface PartnerHealthState {
   /** When agreement_signed was first reached (start of "time to first deal"). */
   agreementAt: string | null;
   churned: boolean;
-  certifications: Record<string, { holderId: string; expiresOn: string | null; expired: boolean }>;
+  /** Certification id → facts. */
+  certifications: Map<string, CertificationFacts>;
   /** Completed trainings: [completedAt, hours]. */
   trainings: Array<[string, number]>;
   onboardingSteps: string[];
@@ -114,7 +121,7 @@ export function emptyPartnerState(partnerId: string): PartnerHealthState {
     stageSince: null,
     agreementAt: null,
     churned: false,
-    certifications: {},
+    certifications: new Map(),
     trainings: [],
     onboardingSteps: [],
     mdfAllocated: {},
@@ -199,7 +206,8 @@ export function eventTime(event: Pick<RecordedEvent, 'metadata'>): string {
 }
 
 /** A partner state as stored in metrics_partner_health.state (JSON, without its deals). */
-export type StoredPartnerState = Omit<PartnerHealthState, 'deals' | 'commissions'> & {
+export type StoredPartnerState = Omit<PartnerHealthState, 'deals' | 'certifications' | 'commissions'> & {
+  certifications: Record<string, CertificationFacts>;
   commissions: Record<string, CommissionFacts>;
 };
 
@@ -213,13 +221,22 @@ export function stateFromStorage(
 ): PartnerHealthState {
   const map = new Map<string, DealFacts>();
   for (const d of deals) map.set(d.deal_id, d.facts);
-  return { ...stored, deals: map, commissions: new Map(Object.entries(stored.commissions)) };
+  return {
+    ...stored,
+    deals: map,
+    certifications: new Map(Object.entries(stored.certifications)),
+    commissions: new Map(Object.entries(stored.commissions)),
+  };
 }
 
 /** The state to store as JSON: everything but the deals (metrics_partner_deals holds them). */
 export function stateForStorage(state: PartnerHealthState): StoredPartnerState {
-  const { deals: _deals, commissions, ...rest } = state;
-  return { ...rest, commissions: Object.fromEntries(commissions) };
+  const { deals: _deals, certifications, commissions, ...rest } = state;
+  return {
+    ...rest,
+    certifications: Object.fromEntries(certifications),
+    commissions: Object.fromEntries(commissions),
+  };
 }
 
 function deal(state: PartnerHealthState, dealId: string): DealFacts {
@@ -361,24 +378,24 @@ export function applyToPartner(
       return;
     case 'CertificationGranted': {
       const d = event.data as DataOf<'CertificationGranted'>;
-      const existing = state.certifications[d.certificationId];
-      state.certifications[d.certificationId] = {
+      const existing = state.certifications.get(d.certificationId);
+      state.certifications.set(d.certificationId, {
         holderId: d.holderId,
         expiresOn: d.expiresOn,
         expired: existing?.expired ?? false, // an expiry seen first (other order) stays
-      };
+      });
       return;
     }
     case 'CertificationExpired': {
       const d = event.data as DataOf<'CertificationExpired'>;
-      const c = state.certifications[d.certificationId];
+      const c = state.certifications.get(d.certificationId);
       if (c) c.expired = true;
       else
-        state.certifications[d.certificationId] = {
+        state.certifications.set(d.certificationId, {
           holderId: d.holderId,
           expiresOn: d.expiredOn,
           expired: true,
-        };
+        });
       return;
     }
     case 'TrainingCompleted': {

@@ -714,7 +714,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
   }
   const in30 = new Date(asOfMs + 30 * DAY_MS).toISOString().slice(0, 10);
   const holders = new Set<string>();
-  for (const c of Object.values(s.certifications)) {
+  for (const c of s.certifications.values()) {
     if (c.expired || (c.expiresOn !== null && c.expiresOn < asOfDay)) continue;
     a.activeCerts++;
     holders.add(c.holderId);
@@ -868,8 +868,7 @@ export function scoringInputsAt(
   }
   // Distinct holders of active certificates (a handful: a list beats a Set).
   const holders: string[] = [];
-  for (const id in s.certifications) {
-    const c = s.certifications[id]!;
+  for (const c of s.certifications.values()) {
     if (!c.expired && (c.expiresOn === null || c.expiresOn >= asOfDay) && !holders.includes(c.holderId))
       holders.push(c.holderId);
   }
