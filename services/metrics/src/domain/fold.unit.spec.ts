@@ -5,6 +5,7 @@ import { InMemoryHealthFold, refreshScorecard } from './engine';
 import { ippFit } from './ipp-fit';
 import { bagInReporting, fromMicros, toMicros } from './money';
 import { computeScorecard, numericMetrics, SCORING_INPUT_METRICS, scoringInputs } from './scorecard';
+import { stateForStorage, stateFromStorage, type PartnerHealthState } from './partner-health';
 import { DEFAULT_SCORING } from './scoring';
 import { generateEvents } from './testing/generator';
 import { ALPHA, story, TEST_SCORING } from './testing/fixtures';
@@ -232,6 +233,82 @@ describe('the lean scoring inputs', () => {
       }
     }
     assert.ok(compared > 60 * 3 * 10);
+  });
+});
+
+describe('scoring skips settled deals without changing a single bit', () => {
+  /** The state as loaded from storage: same deals in the same order, no scoring index. */
+  const fresh = (s: PartnerHealthState) =>
+    stateFromStorage(
+      JSON.parse(JSON.stringify(stateForStorage(s))),
+      [...s.deals].map(([deal_id, facts]) => ({ deal_id, facts: structuredClone(facts) })),
+    );
+  const inputsAt = (s: PartnerHealthState, global: InMemoryHealthFold['global'], iso: string) =>
+    scoringInputs(s, global, new Date(iso), 'RUB');
+
+  it('gives the inputs of a full pass over the deals, after every 500 generated events and for an earlier moment', () => {
+    const fold = new InMemoryHealthFold({ configs: [DEFAULT_SCORING] });
+    const events = generateEvents({ partners: 40, events: 12_000, seed: 11 });
+    let compared = 0;
+    events.forEach((e, i) => {
+      fold.apply(e);
+      if (i % 500 !== 499) return;
+      for (const entry of fold.entries.values()) {
+        const s = entry.state;
+        if (!s.registered || s.lastEventAt === null) continue;
+        assert.deepEqual(
+          inputsAt(s, fold.global, s.lastEventAt),
+          inputsAt(fresh(s), fold.global, s.lastEventAt),
+        );
+        compared++;
+      }
+    });
+    assert.ok(compared > 500, `compared ${compared}`);
+    // A moment before the deals were settled at: the index is rebuilt, nothing is missed.
+    for (const entry of fold.entries.values())
+      if (entry.state.registered)
+        assert.deepEqual(
+          inputsAt(entry.state, fold.global, '2025-06-01T00:00:00.000Z'),
+          inputsAt(fresh(entry.state), fold.global, '2025-06-01T00:00:00.000Z'),
+        );
+  });
+
+  it('counts a settled deal again when it changes: an expired deal won 17 months later', () => {
+    const f = new EventFactory();
+    const fold = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    for (const e of story(f)) fold.apply(e);
+    // Much later: every story deal is closed and older than every window, so it settles.
+    fold.apply(
+      f.event(
+        'PamAssigned',
+        { partnerId: P, pamId: 'pam-2', previousPamId: 'pam-1' },
+        '2027-09-01T00:00:00.000Z',
+      ),
+    );
+    const before = inputsAt(fold.entries.get(P)!.state, fold.global, '2027-09-01T00:00:00.000Z');
+    assert.equal(before.wonRevenue12m, 0);
+    // Deal 6 expired on 2026-03-28; it is won after all.
+    fold.apply(
+      f.event(
+        'DealWon',
+        {
+          dealId: 'd0000000-0000-4000-8000-000000000006',
+          partnerId: P,
+          wonValue: rub('500000'),
+          closedOn: '2027-09-02',
+          attribution: 'sourced',
+          cycleDays: 600,
+        },
+        '2027-09-02T00:00:00.000Z',
+      ),
+    );
+    const s = fold.entries.get(P)!.state;
+    const after = inputsAt(s, fold.global, '2027-09-02T00:00:00.000Z');
+    assert.equal(after.wonRevenue12m, 500_000); // the only win in the 12 months before 2027-09-02
+    assert.equal(after.registrations90d, 0);
+    assert.equal(after.openPipeline, before.openPipeline); // the story's one open deal
+    assert.deepEqual(after, inputsAt(fresh(s), fold.global, '2027-09-02T00:00:00.000Z'));
+    assert.ok((after.winRate as number) > (before.winRate as number), 'one more win, no more losses');
   });
 });
 

@@ -239,9 +239,43 @@ export function stateForStorage(state: PartnerHealthState): StoredPartnerState {
   };
 }
 
+/**
+ * Per-event scoring's view of a partner's deals (derived, never stored): the deals that can
+ * still count towards a window or the pipeline, in the order of state.deals, and the won and
+ * lost counts of the others. A deal is settled — left out of `active` — once it is closed and
+ * both its registration and its win are older than every window (90 days, 365 days) at a
+ * scoring moment: it then adds nothing to any windowed sum at that moment or later, only to the
+ * counts. Scoring moments of one state only move forward; an earlier one rebuilds the index.
+ * Any change to a settled deal drops the index (see deal()), so it is rebuilt from the state.
+ */
+export interface DealScoringIndex {
+  active: DealFacts[];
+  settled: Set<DealFacts>;
+  settledWon: number;
+  settledLost: number;
+  /** The latest scoring moment deals were settled at. */
+  asOfMs: number;
+}
+
+const scoringIndexes = new WeakMap<Map<string, DealFacts>, DealScoringIndex>();
+
+/** The state's scoring index, built from its deals when it has none or `asOfMs` went back. */
+export function dealScoringIndex(state: PartnerHealthState, asOfMs: number): DealScoringIndex {
+  let index = scoringIndexes.get(state.deals);
+  if (!index || asOfMs < index.asOfMs) {
+    index = { active: [...state.deals.values()], settled: new Set(), settledWon: 0, settledLost: 0, asOfMs };
+    scoringIndexes.set(state.deals, index);
+  }
+  index.asOfMs = asOfMs;
+  return index;
+}
+
 function deal(state: PartnerHealthState, dealId: string): DealFacts {
   let d = state.deals.get(dealId);
-  if (!d) {
+  if (d) {
+    const index = scoringIndexes.get(state.deals);
+    if (index && index.settled.size > 0 && index.settled.has(d)) scoringIndexes.delete(state.deals);
+  } else {
     // Every field from the start, in one order: all deal facts share one hidden class, so the
     // per-event scoring loop over a partner's deals stays monomorphic (undefined fields are
     // not serialized: the stored JSON is unchanged).
@@ -268,6 +302,7 @@ function deal(state: PartnerHealthState, dealId: string): DealFacts {
         wonNum: undefined,
       }),
     );
+    scoringIndexes.get(state.deals)?.active.push(d);
   }
   return d;
 }

@@ -9,7 +9,7 @@ import {
   type MoneyAmount,
   type MoneyBag,
 } from './money';
-import { type GlobalHealthState, type PartnerHealthState } from './partner-health';
+import { dealScoringIndex, type GlobalHealthState, type PartnerHealthState } from './partner-health';
 
 /*
  * The metric catalog and the scorecard computed from a partner's fold state at a moment
@@ -847,25 +847,41 @@ export function scoringInputsAt(
   let registrations90d = 0;
   let pipeline = 0;
   let won12m = 0;
-  let won = 0;
-  let lost = 0;
-  for (const f of s.deals.values()) {
+  // Settled deals add nothing to the windowed sums (so skipping them leaves every float sum
+  // bit for bit the same), only to the counts.
+  const index = dealScoringIndex(s, asOfMs);
+  let won = index.settledWon;
+  let lost = index.settledLost;
+  const active = index.active;
+  let kept = 0;
+  for (let i = 0; i < active.length; i++) {
+    const f = active[i]!;
+    let settled = f.outcome !== 'open';
     if (f.own) {
       if (f.registeredAt !== undefined) {
         const regMs = f.regMs ?? Date.parse(f.registeredAt);
         if (regMs > d90 && regMs <= asOfMs) registrations90d++;
+        if (regMs > d90) settled = false;
         if (f.outcome === 'open' && f.value)
           pipeline += (f.valueNum ?? Number(f.value.amount)) * rate(f.value.currency);
       }
       if (f.outcome === 'lost') lost++;
     }
-    if (f.outcome === 'won' && f.wonValue && f.closedOn && (f.own || f.influencer)) {
+    const counted = f.outcome === 'won' && f.wonValue && f.closedOn && (f.own || f.influencer);
+    if (counted) {
       if (f.own) won++;
-      const closedMs = f.closedMs ?? Date.parse(f.closedOn);
+      const closedMs = f.closedMs ?? Date.parse(f.closedOn!);
       if (closedMs > d365 && closedMs <= asOfMs)
-        won12m += (f.wonNum ?? Number(f.wonValue.amount)) * rate(f.wonValue.currency);
+        won12m += (f.wonNum ?? Number(f.wonValue!.amount)) * rate(f.wonValue!.currency);
+      if (closedMs > d365) settled = false;
     }
+    if (settled) {
+      index.settled.add(f);
+      if (counted && f.own) index.settledWon++;
+      if (f.own && f.outcome === 'lost') index.settledLost++;
+    } else active[kept++] = f;
   }
+  active.length = kept;
   // Distinct holders of active certificates (a handful: a list beats a Set).
   const holders: string[] = [];
   for (const c of s.certifications.values()) {
