@@ -214,6 +214,8 @@ async function rebuildIntoPostgres(
     };
     results.push({
       ...(await rebuildResult('rebuild-postgres-bulk', bulk.processed, started)),
+      readAndFoldSeconds: Math.round(bulk.foldSeconds * 100) / 100,
+      writeSeconds: Math.round(bulk.writeSeconds * 100) / 100,
       appendSeconds: Math.round(appendSeconds * 100) / 100,
     });
     // The runner's batch-by-batch rebuild (1,000 events per transaction) is much slower on a big

@@ -495,7 +495,15 @@ async function insertRowsChunked(
 export async function writeHealthRows(
   exec: Exec,
   rows: HealthRows,
-  options: { combine?: boolean; chunk?: number } = {},
+  options: {
+    combine?: boolean;
+    chunk?: number;
+    /**
+     * The tables were just emptied and the rows are unique (a bulk rebuild): the stream pairs,
+     * the most numerous rows, go in without ON CONFLICT (its speculative insertion cost 40 %).
+     */
+    fresh?: boolean;
+  } = {},
 ): Promise<void> {
   if (options.combine) {
     // One round trip for the whole batch: every write a data-modifying CTE of one statement
@@ -573,7 +581,7 @@ export async function writeHealthRows(
   await insertRows(
     exec,
     `INSERT INTO metrics_partner_streams (partner_id, stream_id)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(partner_id text, stream_id text) ON CONFLICT DO NOTHING`,
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(partner_id text, stream_id text)${options.fresh ? '' : ' ON CONFLICT DO NOTHING'}`,
     [...rows.streams].map((s) => {
       const [partner_id, stream_id] = s.split('\u0000');
       return { partner_id, stream_id };
