@@ -215,10 +215,9 @@ export class PartnerHealthProjection implements Projection {
       all: () => ctx.entries.values(),
     };
     const { touched, changes } = foldEvent(event, ctx.global, source, { configs: this.configs });
-    for (const t of touched) {
-      ctx.dirty.set(t.state.partnerId, event.globalPosition);
-      ctx.streams.add(`${t.state.partnerId}\u0000${event.streamId}`);
-    }
+    for (const t of touched) ctx.dirty.set(t.state.partnerId, event.globalPosition);
+    // The streams each partner's events are in, for time travel (a global event's stream is
+    // listed once, under "*", not under every partner it rescored).
     for (const id of ids) ctx.streams.add(`${id}\u0000${event.streamId}`);
     const dealId = (event.data as { dealId?: string }).dealId;
     if (dealId) for (const id of ids) ctx.dirtyDeals.add(`${id}\u0000${dealId}`);

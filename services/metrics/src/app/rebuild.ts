@@ -129,10 +129,7 @@ export async function bulkRebuildPartnerHealth(
       const ids = partnersAffectedBy(event);
       for (const id of ids) source.get(id);
       const { touched, changes: c } = foldEvent(event, global, source, { configs });
-      for (const t of touched) {
-        positions.set(t.state.partnerId, event.globalPosition);
-        streams.add(`${t.state.partnerId}\u0000${event.streamId}`);
-      }
+      for (const t of touched) positions.set(t.state.partnerId, event.globalPosition);
       for (const id of ids) streams.add(`${id}\u0000${event.streamId}`);
       if (GLOBAL_EVENT_TYPES.has(event.type)) streams.add(`*\u0000${event.streamId}`);
       for (const x of c) changes.push(x);
