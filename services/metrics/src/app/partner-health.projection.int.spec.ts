@@ -194,6 +194,16 @@ describe('partner-health projection on real PostgreSQL', { skip: skipUnlessPostg
     assert.equal(result.processed, events.length);
     assert.ok(progress.length >= 3, 'progress per page');
     assertSameRows(await snapshot(db), incremental);
+    // The primary keys it dropped for the load are back (the runner's upserts need them).
+    const keys = await db.query<{ table: string }>(
+      `SELECT conrelid::regclass::text AS table FROM pg_constraint
+       WHERE contype = 'p' AND conrelid IN ('metrics_partner_deals'::regclass, 'metrics_partner_streams'::regclass)
+       ORDER BY 1`,
+    );
+    assert.deepEqual(
+      keys.map((k) => k.table),
+      ['metrics_partner_deals', 'metrics_partner_streams'],
+    );
     const bus = new InProcessEventBus(store, db);
     const runner = new ProjectionRunner(db, bus, new PartnerHealthProjection({ configs: CONFIGS }));
     await runner.start();

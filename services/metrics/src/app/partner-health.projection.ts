@@ -498,8 +498,9 @@ export async function writeHealthRows(
     combine?: boolean;
     chunk?: number;
     /**
-     * The tables were just emptied and the rows are unique (a bulk rebuild): the stream pairs,
-     * the most numerous rows, go in without ON CONFLICT (its speculative insertion cost 40 %).
+     * The tables were just emptied and the rows are unique (a bulk rebuild): deal facts and
+     * stream pairs, the most numerous rows, go in without ON CONFLICT (its speculative
+     * insertion cost 40 %; the bulk rebuild drops their primary keys while it loads them).
      */
     fresh?: boolean;
   } = {},
@@ -550,8 +551,9 @@ export async function writeHealthRows(
   await insertRows(
     exec,
     `INSERT INTO metrics_partner_deals (partner_id, deal_id, facts)
-     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(partner_id text, deal_id text, facts jsonb)
-     ON CONFLICT (partner_id, deal_id) DO UPDATE SET facts = EXCLUDED.facts`,
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(partner_id text, deal_id text, facts jsonb)${
+       options.fresh ? '' : ' ON CONFLICT (partner_id, deal_id) DO UPDATE SET facts = EXCLUDED.facts'
+     }`,
     rows.deals.map((d) => ({ partner_id: d.partnerId, deal_id: d.dealId, facts: d.facts })),
     5000,
   );

@@ -17,7 +17,7 @@ import {
   type QuadrantChange,
   type ScoringConfig,
 } from '../domain';
-import { PARTNER_HEALTH_TABLES, partnerHealthMigrations } from './metrics.migrations';
+import { BULK_LOADED_KEYS, PARTNER_HEALTH_TABLES, partnerHealthMigrations } from './metrics.migrations';
 import {
   PARTNER_HEALTH_PROJECTION,
   PartnerHealthProjection,
@@ -162,6 +162,8 @@ export async function bulkRebuildPartnerHealth(
     };
     try {
       for (const table of PARTNER_HEALTH_TABLES) await exec(`TRUNCATE TABLE ${table}`, []);
+      for (const { table } of BULK_LOADED_KEYS)
+        await exec(`ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey`, []);
       await exec('DELETE FROM projection_stream_marks WHERE projection = $1', [name]);
       // First what does not need the scorecards: history, streams, global, channel, marks.
       await writeHealthRows(
@@ -191,21 +193,27 @@ export async function bulkRebuildPartnerHealth(
         refreshScorecard(touched[i]!.entry, global, reporting, configs);
         if (pipelined && i % 500 === 499) await yieldToIo();
       }
-      await writeHealthRows(exec, {
-        entries: touched,
-        changes: [],
-        streams: new Set(),
-        global: null,
-        channel: emptyChannelAccumulator(),
-        newDeals: new Map(),
-        deals: touched.flatMap(({ entry }) =>
-          [...entry.state.deals].map(([dealId, facts]) => ({
-            partnerId: entry.state.partnerId,
-            dealId,
-            facts,
-          })),
-        ),
-      });
+      await writeHealthRows(
+        exec,
+        {
+          entries: touched,
+          changes: [],
+          streams: new Set(),
+          global: null,
+          channel: emptyChannelAccumulator(),
+          newDeals: new Map(),
+          deals: touched.flatMap(({ entry }) =>
+            [...entry.state.deals].map(([dealId, facts]) => ({
+              partnerId: entry.state.partnerId,
+              dealId,
+              facts,
+            })),
+          ),
+        },
+        { fresh: true },
+      );
+      for (const { table, key } of BULK_LOADED_KEYS)
+        await exec(`ALTER TABLE ${table} ADD PRIMARY KEY (${key})`, []);
     } catch (error) {
       await written.catch(() => undefined); // the running statement ends before the rollback
       throw error;
