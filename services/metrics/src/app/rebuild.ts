@@ -1,5 +1,6 @@
 import { migrate, type Database } from '@prm/database';
 import type { EventStore } from '@prm/event-store';
+import type { RecordedEvent } from '@prm/contracts';
 import { InProcessEventBus, messagingMigrations } from '@prm/messaging';
 import { ProjectionRunner, projectionRunnerMigrations, type RebuildProgress } from '@prm/projections';
 import {
@@ -103,13 +104,21 @@ export async function bulkRebuildPartnerHealth(
   };
   const global = emptyGlobalState();
   const positions = new Map<string, bigint>();
-  const streams = new Set<string>();
-  const marks = new Map<string, number>();
+  /**
+   * Every stream read: its last version (the runner's mark) and the partners its events concern
+   * ("*" for global events), for time travel. One lookup per event; the "partner\0stream" pairs
+   * are built once per pair at the end, not once per event.
+   */
+  const streamsRead = new Map<string, { version: number; partners: string[] | null }>();
+  const addPartner = (s: { partners: string[] | null }, id: string) => {
+    if (s.partners === null) s.partners = [id];
+    else if (!s.partners.includes(id)) s.partners.push(id);
+  };
   const changes: QuadrantChange[] = [];
   const channel = emptyChannelAccumulator();
   const directDeals = new Map<string, DealChannelInfo>();
   let processed = 0;
-  let lastEvent: { id: string; position: bigint } | null = null;
+  let lastEvent: RecordedEvent | null = null;
   let after = 0n;
   const head = await store.headPosition();
   const started = Date.now();
@@ -124,14 +133,16 @@ export async function bulkRebuildPartnerHealth(
     for (const event of page) {
       if (!contexts.has(event.streamId.slice(0, event.streamId.indexOf('.')))) continue;
       processed++;
-      lastEvent = { id: event.id, position: event.globalPosition };
-      marks.set(event.streamId, event.streamVersion);
+      lastEvent = event;
+      let read = streamsRead.get(event.streamId);
+      if (read) read.version = event.streamVersion;
+      else streamsRead.set(event.streamId, (read = { version: event.streamVersion, partners: null }));
       const ids = partnersAffectedBy(event);
       for (const id of ids) source.get(id);
       const { touched, changes: c } = foldEvent(event, global, source, { configs });
       for (const t of touched) positions.set(t.state.partnerId, event.globalPosition);
-      for (const id of ids) streams.add(`${id}\u0000${event.streamId}`);
-      if (GLOBAL_EVENT_TYPES.has(event.type)) streams.add(`*\u0000${event.streamId}`);
+      for (const id of ids) addPartner(read, id);
+      if (GLOBAL_EVENT_TYPES.has(event.type)) addPartner(read, '*');
       for (const x of c) changes.push(x);
       if (CHANNEL_EVENT_TYPES.has(event.type)) foldChannelEvent(channel, event, source, directDeals);
     }
@@ -143,6 +154,9 @@ export async function bulkRebuildPartnerHealth(
       eventsPerSecond: seconds > 0 ? Number(after) / seconds : 0,
     });
   }
+  const streams = new Set<string>();
+  for (const [streamId, read] of streamsRead)
+    for (const id of read.partners ?? []) streams.add(`${id}\u0000${streamId}`);
   const foldSeconds = (Date.now() - started) / 1000;
   const reporting = configs[0]!.reportingCurrency;
   const touched = [...positions].map(([id, position]) => ({ entry: entries.get(id)!, position }));
@@ -179,7 +193,7 @@ export async function bulkRebuildPartnerHealth(
         },
         { fresh: true },
       );
-      const markList = [...marks];
+      const markList = [...streamsRead].map(([streamId, read]) => [streamId, read.version] as const);
       for (let i = 0; i < markList.length; i += 10_000) {
         const chunk = markList.slice(i, i + 10_000);
         await exec(
@@ -223,7 +237,7 @@ export async function bulkRebuildPartnerHealth(
       `UPDATE projection_status SET generation = generation + 1, state = 'live', processed = $2, skipped_duplicates = 0,
          last_event_id = $3, last_global_position = $4, error = NULL, failed_event = NULL, updated_at = now()
        WHERE projection = $1 RETURNING generation`,
-      [name, processed, lastEvent?.id ?? null, lastEvent ? lastEvent.position.toString() : null],
+      [name, processed, lastEvent?.id ?? null, lastEvent ? lastEvent.globalPosition.toString() : null],
     );
     const gen = r.rows[0]!.generation;
     await session.query(
