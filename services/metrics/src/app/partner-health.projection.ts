@@ -183,6 +183,7 @@ export class PartnerHealthProjection implements Projection {
   readonly publishVersion: number;
   private readonly batches = new WeakMap<EntityManager, BatchContext>();
   private readonly cache: Lru<PartnerEntry>;
+  /** Committed registrations of direct deals (a partner's deal is in its partner's state). */
   private readonly dealCache = new Lru<DealChannelInfo>(200_000);
   private globalCache: GlobalHealthState | null = null;
   private generation: number | null = null;
