@@ -3,3 +3,4 @@ export * from './periodic-job';
 export * from './money';
 export * from './ids';
 export * from './ideal-partner-fit';
+export * from './time';

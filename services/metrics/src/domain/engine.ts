@@ -1,4 +1,5 @@
 import type { Quadrant, RecordedEvent } from '@prm/contracts';
+import { isoTimeMs } from '@prm/domain';
 import {
   applyToChannel,
   CHANNEL_EVENT_TYPES,
@@ -91,7 +92,7 @@ export function scoreEntry(
   const s = entry.state;
   if (!s.registered || s.lastEventAt === null || configs.length === 0) return;
   const raw = atLeast && atLeast > s.lastEventAt ? atLeast : s.lastEventAt;
-  const asOfMs = Date.parse(raw);
+  const asOfMs = isoTimeMs(raw);
   // Event times are toISOString() strings by contract; normalize anything else.
   const at = raw.length === 24 && raw.endsWith('Z') ? raw : new Date(asOfMs).toISOString();
   let reporting = configs[0]!.reportingCurrency;

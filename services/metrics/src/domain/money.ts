@@ -5,7 +5,7 @@
  * object, currency → micros as a decimal integer string, so fold states serialize as they are.
  */
 
-import { fromMicros, MICROS_PER_UNIT as FACTOR, microsAsNumber, toMicros } from '@prm/domain';
+import { amountAsNumber, fromMicros, MICROS_PER_UNIT as FACTOR, microsAsNumber, toMicros } from '@prm/domain';
 
 export interface MoneyAmount {
   amount: string;
@@ -15,7 +15,7 @@ export interface MoneyAmount {
 /** currency → micros (integer, may be negative for corrections), as a string. */
 export type MoneyBag = Record<string, string>;
 
-export { fromMicros, toMicros };
+export { amountAsNumber, fromMicros, toMicros };
 
 /**
  * An exact running sum of money in micros that stays a JS number while it can: an amount that

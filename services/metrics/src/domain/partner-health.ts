@@ -1,5 +1,6 @@
 import type { DataOf, RecordedEvent } from '@prm/contracts';
-import { bagAdd, type MoneyAmount, type MoneyBag, type RateTable } from './money';
+import { isoTimeMs } from '@prm/domain';
+import { amountAsNumber, bagAdd, type MoneyAmount, type MoneyBag, type RateTable } from './money';
 
 /*
  * The pure fold behind the scorecard. One PartnerHealthState per partner holds the facts the
@@ -455,10 +456,10 @@ export function applyToPartner(
       const f = deal(state, d.dealId);
       f.own = d.partnerId === me;
       f.registeredAt = d.registeredAt ?? at;
-      f.regMs = Date.parse(f.registeredAt);
+      f.regMs = isoTimeMs(f.registeredAt);
       f.attribution = d.attribution;
       f.value = d.estimatedValue;
-      f.valueNum = Number(d.estimatedValue.amount);
+      f.valueNum = amountAsNumber(d.estimatedValue.amount);
       f.customerKey = customerKeyOf(d);
       if (d.customerClass) f.customerClass = d.customerClass;
       f.pamId = d.pamId ?? null;
@@ -490,7 +491,7 @@ export function applyToPartner(
       if (d.estimatedValue) {
         const f = deal(state, d.dealId);
         f.value = d.estimatedValue;
-        f.valueNum = Number(d.estimatedValue.amount);
+        f.valueNum = amountAsNumber(d.estimatedValue.amount);
       }
       return;
     }
@@ -506,9 +507,9 @@ export function applyToPartner(
       else f.influencer = true; // named in influencingPartnerIds
       f.outcome = 'won';
       f.closedOn = d.closedOn;
-      f.closedMs = Date.parse(d.closedOn);
+      f.closedMs = isoTimeMs(d.closedOn);
       f.wonValue = d.wonValue;
-      f.wonNum = Number(d.wonValue.amount);
+      f.wonNum = amountAsNumber(d.wonValue.amount);
       f.cycleDays = d.cycleDays;
       if (d.partnerId === me) f.attribution = d.attribution;
       if (d.customerClass) f.customerClass = d.customerClass;

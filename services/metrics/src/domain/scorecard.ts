@@ -1,5 +1,7 @@
+import { isoTimeMs } from '@prm/domain';
 import { cachedIppFit } from './ipp-fit';
 import {
+  amountAsNumber,
   bagAdd,
   bagDivide,
   bagInReporting,
@@ -199,7 +201,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     unit: 'days',
     definition: 'Whole days since the current stage was reached, at asOf.',
     sources: ['PartnerJourneyStageReached'],
-    value: (a) => (a.s.stageSince ? days(Date.parse(a.s.stageSince), a.asOfMs) : null),
+    value: (a) => (a.s.stageSince ? days(isoTimeMs(a.s.stageSince), a.asOfMs) : null),
   },
   {
     name: 'partnerAgeDays',
@@ -207,7 +209,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     unit: 'days',
     definition: 'Whole days since the partner was registered, at asOf.',
     sources: ['PartnerRegistered'],
-    value: (a) => (a.s.registeredAt ? days(Date.parse(a.s.registeredAt), a.asOfMs) : null),
+    value: (a) => (a.s.registeredAt ? days(isoTimeMs(a.s.registeredAt), a.asOfMs) : null),
   },
   {
     name: 'daysToFirstRegistration',
@@ -218,7 +220,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     sources: ['PartnerJourneyStageReached', 'PartnerRegistered', 'DealRegistered'],
     value: (a) => {
       const st = journeyStart(a.s);
-      return st && a.firstRegistrationMs !== null ? days(Date.parse(st), a.firstRegistrationMs) : null;
+      return st && a.firstRegistrationMs !== null ? days(isoTimeMs(st), a.firstRegistrationMs) : null;
     },
   },
   {
@@ -230,7 +232,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     sources: ['PartnerJourneyStageReached', 'PartnerRegistered', 'DealWon'],
     value: (a) => {
       const st = journeyStart(a.s);
-      return st && a.firstWonMs !== null ? days(Date.parse(st), a.firstWonMs) : null;
+      return st && a.firstWonMs !== null ? days(isoTimeMs(st), a.firstWonMs) : null;
     },
   },
   {
@@ -667,7 +669,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
   for (const f of s.deals.values()) {
     if (f.own && f.registeredAt !== undefined) {
       a.registrations++;
-      const regMs = Date.parse(f.registeredAt);
+      const regMs = isoTimeMs(f.registeredAt);
       if (regMs > d90 && regMs <= asOfMs) a.registrations90d++;
       if (a.firstRegistrationMs === null || regMs < a.firstRegistrationMs) a.firstRegistrationMs = regMs;
       if (f.outcome === 'open') {
@@ -692,7 +694,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
       }
     }
     if (f.outcome === 'won' && f.wonValue && f.closedOn) {
-      const closedMs = Date.parse(f.closedOn);
+      const closedMs = isoTimeMs(f.closedOn);
       const influencedCredit = f.own ? f.attribution === 'influenced' : f.influencer;
       if (f.own) {
         a.won++;
@@ -722,7 +724,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
   }
   a.certifiedPeople = holders.size;
   for (const [at, hours] of s.trainings) {
-    const ms = Date.parse(at);
+    const ms = isoTimeMs(at);
     if (ms > d90 && ms <= asOfMs) {
       a.trainings90d++;
       a.trainingHours90d += hours;
@@ -859,20 +861,20 @@ export function scoringInputsAt(
     let settled = f.outcome !== 'open';
     if (f.own) {
       if (f.registeredAt !== undefined) {
-        const regMs = f.regMs ?? Date.parse(f.registeredAt);
+        const regMs = f.regMs ?? isoTimeMs(f.registeredAt);
         if (regMs > d90 && regMs <= asOfMs) registrations90d++;
         if (regMs > d90) settled = false;
         if (f.outcome === 'open' && f.value)
-          pipeline += (f.valueNum ?? Number(f.value.amount)) * rate(f.value.currency);
+          pipeline += (f.valueNum ?? amountAsNumber(f.value.amount)) * rate(f.value.currency);
       }
       if (f.outcome === 'lost') lost++;
     }
     const counted = f.outcome === 'won' && f.wonValue && f.closedOn && (f.own || f.influencer);
     if (counted) {
       if (f.own) won++;
-      const closedMs = f.closedMs ?? Date.parse(f.closedOn!);
+      const closedMs = f.closedMs ?? isoTimeMs(f.closedOn!);
       if (closedMs > d365 && closedMs <= asOfMs)
-        won12m += (f.wonNum ?? Number(f.wonValue!.amount)) * rate(f.wonValue!.currency);
+        won12m += (f.wonNum ?? amountAsNumber(f.wonValue!.amount)) * rate(f.wonValue!.currency);
       if (closedMs > d365) settled = false;
     }
     if (settled) {
@@ -890,7 +892,7 @@ export function scoringInputsAt(
   }
   let trainings = 0;
   for (const [at] of s.trainings) {
-    const ms = Date.parse(at);
+    const ms = isoTimeMs(at);
     if (ms > d90 && ms <= asOfMs) trainings++;
   }
   const p = s.profile;
