@@ -10,6 +10,7 @@ import type {
 import {
   CHANNEL_EVENT_TYPES,
   channelRowsOf,
+  dealFactsForStorage,
   emptyChannelAccumulator,
   emptyGlobalState,
   foldChannelEvent,
@@ -555,7 +556,11 @@ export async function writeHealthRows(
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(partner_id text, deal_id text, facts jsonb)${
        options.fresh ? '' : ' ON CONFLICT (partner_id, deal_id) DO UPDATE SET facts = EXCLUDED.facts'
      }`,
-    rows.deals.map((d) => ({ partner_id: d.partnerId, deal_id: d.dealId, facts: d.facts })),
+    rows.deals.map((d) => ({
+      partner_id: d.partnerId,
+      deal_id: d.dealId,
+      facts: dealFactsForStorage(d.facts),
+    })),
     5000,
   );
   await insertRows(

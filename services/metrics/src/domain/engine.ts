@@ -17,6 +17,7 @@ import {
   partnersAffectedBy,
   RESCORE_ALL_EVENT_TYPES,
   rescoreTime,
+  type DealFacts,
   type GlobalHealthState,
   type PartnerHealthState,
 } from './partner-health';
@@ -188,17 +189,20 @@ export function foldEvent(
 /**
  * Applies a channel event (CHANNEL_EVENT_TYPES) to the channel counters, after foldEvent applied
  * it to the partners. A partner's deal is known from its partner's state (loaded: the partner
- * is one the event affects); a direct deal from `direct`, which remembers it at its registration.
+ * is one the event affects), or given as `partnerDeal` by a caller that has it at hand (what
+ * applyToPartner returned for the event's own partner); a direct deal from `direct`, which
+ * remembers it at its registration.
  */
 export function foldChannelEvent(
   acc: ChannelAccumulator,
   event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>,
   entries: Pick<EntrySource, 'get'>,
   direct: DirectDeals,
+  partnerDeal?: DealFacts,
 ): void {
   const { dealId, partnerId } = event.data as { dealId: string; partnerId?: string | null };
   if (partnerId) {
-    applyToChannel(acc, event, entries.get(partnerId).state.deals.get(dealId));
+    applyToChannel(acc, event, partnerDeal ?? entries.get(partnerId).state.deals.get(dealId));
     return;
   }
   const info = applyToChannel(acc, event, event.type === 'DealRegistered' ? undefined : direct.get(dealId));
@@ -232,20 +236,25 @@ export class InMemoryHealthFold implements EntrySource {
   apply(event: Pick<RecordedEvent, 'type' | 'data' | 'metadata' | 'globalPosition'>): QuadrantChange[] {
     this.events++;
     let changes: QuadrantChange[];
+    // The facts of the deal in the state of the event's first partner: its own, when it has one.
+    let partnerDeal: DealFacts | undefined;
     if (this.options.score === false) {
       // Facts only: the same steps as foldEvent without its per-event result objects.
       changes = NO_CHANGES;
       if (GLOBAL_EVENT_TYPES.has(event.type)) applyToGlobal(this.global, event);
       else {
         const ids = partnersAffectedBy(event);
-        for (let i = 0; i < ids.length; i++) applyToPartner(this.get(ids[i]!).state, event);
+        for (let i = 0; i < ids.length; i++) {
+          const facts = applyToPartner(this.get(ids[i]!).state, event);
+          if (i === 0) partnerDeal = facts;
+        }
       }
     } else {
       changes = foldEvent(event, this.global, this, this.options).changes;
       if (this.options.keepHistory !== false) for (const c of changes) this.history.push(c);
     }
     if (this.options.channel !== false && CHANNEL_EVENT_TYPES.has(event.type))
-      foldChannelEvent(this.channel, event, this, this.directDeals);
+      foldChannelEvent(this.channel, event, this, this.directDeals, partnerDeal);
     return changes;
   }
 

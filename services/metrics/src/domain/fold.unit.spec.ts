@@ -5,7 +5,13 @@ import { InMemoryHealthFold, refreshScorecard } from './engine';
 import { ippFit } from './ipp-fit';
 import { bagInReporting, fromMicros, toMicros } from './money';
 import { computeScorecard, numericMetrics, SCORING_INPUT_METRICS, scoringInputs } from './scorecard';
-import { stateForStorage, stateFromStorage, type PartnerHealthState } from './partner-health';
+import {
+  dealFactsForStorage,
+  stateForStorage,
+  stateFromStorage,
+  type DealFacts,
+  type PartnerHealthState,
+} from './partner-health';
 import { DEFAULT_SCORING } from './scoring';
 import { generateEvents } from './testing/generator';
 import { ALPHA, story, TEST_SCORING } from './testing/fixtures';
@@ -237,11 +243,17 @@ describe('the lean scoring inputs', () => {
 });
 
 describe('scoring skips settled deals without changing a single bit', () => {
-  /** The state as loaded from storage: same deals in the same order, no scoring index. */
+  /**
+   * The state as loaded from storage: same deals in the same order, no scoring index, and none
+   * of the numbers scoring caches on a deal's facts (a stale one would show as a difference).
+   */
   const fresh = (s: PartnerHealthState) =>
     stateFromStorage(
       JSON.parse(JSON.stringify(stateForStorage(s))),
-      [...s.deals].map(([deal_id, facts]) => ({ deal_id, facts: structuredClone(facts) })),
+      [...s.deals].map(([deal_id, facts]) => ({
+        deal_id,
+        facts: JSON.parse(JSON.stringify(dealFactsForStorage(facts))) as DealFacts,
+      })),
     );
   const inputsAt = (s: PartnerHealthState, global: InMemoryHealthFold['global'], iso: string) =>
     scoringInputs(s, global, new Date(iso), 'RUB');
@@ -309,6 +321,55 @@ describe('scoring skips settled deals without changing a single bit', () => {
     assert.equal(after.openPipeline, before.openPipeline); // the story's one open deal
     assert.deepEqual(after, inputsAt(fresh(s), fold.global, '2027-09-02T00:00:00.000Z'));
     assert.ok((after.winRate as number) > (before.winRate as number), 'one more win, no more losses');
+  });
+});
+
+describe('numbers scoring caches on a deal follow its facts', () => {
+  it('reads a corrected registration time, value, close date and won value, not the cached ones', () => {
+    const f = new EventFactory();
+    const fold = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    const D = 'd0000000-0000-4000-8000-0000000000e1';
+    const registered = (registeredAt: string, amount: string) =>
+      f.event(
+        'DealRegistered',
+        {
+          dealId: D,
+          partnerId: P,
+          channel: 'partner',
+          customer: { name: 'Buyer', country: 'RU', domain: 'buyer.example' },
+          customerKeys: { domain: 'buyer.example', nameCountry: 'buyer|RU' },
+          estimatedValue: rub(amount),
+          expectedCloseDate: '2026-09-01',
+          products: ['crm'],
+          attribution: 'sourced',
+          registeredAt,
+          pamId: 'pam-1',
+        },
+        registeredAt,
+      );
+    const won = (closedOn: string, amount: string) =>
+      f.event(
+        'DealWon',
+        { dealId: D, partnerId: P, wonValue: rub(amount), closedOn, attribution: 'sourced', cycleDays: 30 },
+        `${closedOn}T00:00:00.000Z`,
+      );
+    const inputs = (iso: string) =>
+      scoringInputs(fold.entries.get(P)!.state, fold.global, new Date(iso), 'RUB');
+    fold.apply(f.event('PartnerRegistered', ALPHA, '2026-01-01T00:00:00.000Z'));
+    fold.apply(registered('2026-05-01T00:00:00.000Z', '100'));
+    assert.equal(inputs('2026-06-01T00:00:00.000Z').registrations90d, 1);
+    assert.equal(inputs('2026-06-01T00:00:00.000Z').openPipeline, 100);
+    // Sent again with another time and value (the numbers above are cached on the deal now):
+    // registered on 2026-01-15, it is outside the 90 days before 2026-06-01.
+    fold.apply(registered('2026-01-15T00:00:00.000Z', '250'));
+    assert.equal(inputs('2026-06-01T00:00:00.000Z').registrations90d, 0);
+    assert.equal(inputs('2026-06-01T00:00:00.000Z').openPipeline, 250);
+    fold.apply(won('2026-06-10', '300'));
+    assert.equal(inputs('2026-06-20T00:00:00.000Z').wonRevenue12m, 300);
+    // A corrected win: closed a year and a half earlier (out of the 12-month window), for 400.
+    fold.apply(won('2024-12-01', '400'));
+    assert.equal(inputs('2026-06-20T00:00:00.000Z').wonRevenue12m, 0);
+    assert.equal(inputs('2025-06-01T00:00:00.000Z').wonRevenue12m, 400);
   });
 });
 

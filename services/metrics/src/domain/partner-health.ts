@@ -1,6 +1,5 @@
 import type { DataOf, RecordedEvent } from '@prm/contracts';
-import { isoTimeMs } from '@prm/domain';
-import { amountAsNumber, bagAdd, type MoneyAmount, type MoneyBag, type RateTable } from './money';
+import { bagAdd, type MoneyAmount, type MoneyBag, type RateTable } from './money';
 
 /*
  * The pure fold behind the scorecard. One PartnerHealthState per partner holds the facts the
@@ -49,7 +48,12 @@ export interface DealFacts {
   closedOn?: string;
   wonValue?: MoneyAmount;
   cycleDays?: number;
-  /** Derived once for per-event scoring: registeredAt and closedOn in epoch ms, amounts as floats. */
+  /**
+   * Derived by per-event scoring when it first reads the deal (registeredAt and closedOn in
+   * epoch ms, amounts as floats) and kept as a cache: the fold drops one when the fact it is
+   * derived from changes, and storage leaves them out (dealFactsForStorage). The fold of facts
+   * alone never computes them.
+   */
   regMs?: number;
   closedMs?: number;
   valueNum?: number;
@@ -230,6 +234,12 @@ export function stateFromStorage(
   };
 }
 
+/** A deal's facts to store as JSON: without what scoring derives from them (see DealFacts.regMs). */
+export function dealFactsForStorage(facts: DealFacts): DealFacts {
+  const { regMs: _r, closedMs: _c, valueNum: _v, wonNum: _w, ...stored } = facts;
+  return stored;
+}
+
 /** The state to store as JSON: everything but the deals (metrics_partner_deals holds them). */
 export function stateForStorage(state: PartnerHealthState): StoredPartnerState {
   const { deals: _deals, certifications, commissions, ...rest } = state;
@@ -325,12 +335,14 @@ const later = (a: string | null, b: string) => (a === null || b > a ? b : a);
 
 /**
  * Applies one event to one partner's state (mutating it). `event` must be one of the events
- * `partnersAffectedBy` names this partner for.
+ * `partnersAffectedBy` names this partner for. Returns the deal's facts after the channel's
+ * events (DealRegistered, DealWon, DealLost), so that a caller folding the channel counters
+ * too does not look the deal up again.
  */
 export function applyToPartner(
   state: PartnerHealthState,
   event: Pick<RecordedEvent, 'type' | 'data' | 'metadata'>,
-): void {
+): DealFacts | undefined {
   const at = eventTime(event);
   state.lastEventAt = later(state.lastEventAt, at);
   const me = state.partnerId;
@@ -456,14 +468,14 @@ export function applyToPartner(
       const f = deal(state, d.dealId);
       f.own = d.partnerId === me;
       f.registeredAt = d.registeredAt ?? at;
-      f.regMs = isoTimeMs(f.registeredAt);
+      f.regMs = undefined;
       f.attribution = d.attribution;
       f.value = d.estimatedValue;
-      f.valueNum = amountAsNumber(d.estimatedValue.amount);
+      f.valueNum = undefined;
       f.customerKey = customerKeyOf(d);
       if (d.customerClass) f.customerClass = d.customerClass;
       f.pamId = d.pamId ?? null;
-      return;
+      return f;
     }
     case 'DealConflictDetected':
       deal(state, (event.data as DataOf<'DealConflictDetected'>).dealId).conflict = true;
@@ -491,7 +503,7 @@ export function applyToPartner(
       if (d.estimatedValue) {
         const f = deal(state, d.dealId);
         f.value = d.estimatedValue;
-        f.valueNum = amountAsNumber(d.estimatedValue.amount);
+        f.valueNum = undefined;
       }
       return;
     }
@@ -507,13 +519,13 @@ export function applyToPartner(
       else f.influencer = true; // named in influencingPartnerIds
       f.outcome = 'won';
       f.closedOn = d.closedOn;
-      f.closedMs = isoTimeMs(d.closedOn);
+      f.closedMs = undefined;
       f.wonValue = d.wonValue;
-      f.wonNum = amountAsNumber(d.wonValue.amount);
+      f.wonNum = undefined;
       f.cycleDays = d.cycleDays;
       if (d.partnerId === me) f.attribution = d.attribution;
       if (d.customerClass) f.customerClass = d.customerClass;
-      return;
+      return f;
     }
     case 'DealLost': {
       const d = event.data as DataOf<'DealLost'>;
@@ -522,7 +534,7 @@ export function applyToPartner(
       f.outcome = 'lost';
       f.closedOn = d.closedOn;
       f.cycleDays = d.cycleDays;
-      return;
+      return f;
     }
     case 'CommissionAccrued': {
       const d = event.data as DataOf<'CommissionAccrued'>;

@@ -824,7 +824,10 @@ export function scoringInputs(
   return scoringInputsAt(s, global, asOf.getTime(), asOf.toISOString(), reportingCurrency);
 }
 
-/** scoringInputs for a moment given both ways (the per-event path has both: no Date is made). */
+/**
+ * scoringInputs for a moment given both ways (the per-event path has both: no Date is made).
+ * Caches the numbers it derives from a deal's facts on them (DealFacts.regMs and its siblings).
+ */
 export function scoringInputsAt(
   s: PartnerHealthState,
   global: GlobalHealthState,
@@ -861,20 +864,20 @@ export function scoringInputsAt(
     let settled = f.outcome !== 'open';
     if (f.own) {
       if (f.registeredAt !== undefined) {
-        const regMs = f.regMs ?? isoTimeMs(f.registeredAt);
+        const regMs = f.regMs ?? (f.regMs = isoTimeMs(f.registeredAt));
         if (regMs > d90 && regMs <= asOfMs) registrations90d++;
         if (regMs > d90) settled = false;
         if (f.outcome === 'open' && f.value)
-          pipeline += (f.valueNum ?? amountAsNumber(f.value.amount)) * rate(f.value.currency);
+          pipeline += (f.valueNum ?? (f.valueNum = amountAsNumber(f.value.amount))) * rate(f.value.currency);
       }
       if (f.outcome === 'lost') lost++;
     }
     const counted = f.outcome === 'won' && f.wonValue && f.closedOn && (f.own || f.influencer);
     if (counted) {
       if (f.own) won++;
-      const closedMs = f.closedMs ?? isoTimeMs(f.closedOn!);
+      const closedMs = f.closedMs ?? (f.closedMs = isoTimeMs(f.closedOn!));
       if (closedMs > d365 && closedMs <= asOfMs)
-        won12m += (f.wonNum ?? amountAsNumber(f.wonValue!.amount)) * rate(f.wonValue!.currency);
+        won12m += (f.wonNum ?? (f.wonNum = amountAsNumber(f.wonValue!.amount))) * rate(f.wonValue!.currency);
       if (closedMs > d365) settled = false;
     }
     if (settled) {
