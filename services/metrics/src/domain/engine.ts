@@ -220,6 +220,8 @@ export class InMemoryHealthFold implements EntrySource {
   readonly directDeals = new Map<string, DealChannelInfo>();
   readonly history: QuadrantChange[] = [];
   events = 0;
+  /** The partners of the event being applied (see partnersAffectedBy). */
+  private readonly scratch: string[] = [];
 
   constructor(readonly options: FoldOptions & { channel?: boolean; keepHistory?: boolean }) {}
 
@@ -243,7 +245,7 @@ export class InMemoryHealthFold implements EntrySource {
       changes = NO_CHANGES;
       if (GLOBAL_EVENT_TYPES.has(event.type)) applyToGlobal(this.global, event);
       else {
-        const ids = partnersAffectedBy(event);
+        const ids = partnersAffectedBy(event, this.scratch);
         for (let i = 0; i < ids.length; i++) {
           const facts = applyToPartner(this.get(ids[i]!).state, event);
           if (i === 0) partnerDeal = facts;

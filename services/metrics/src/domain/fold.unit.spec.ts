@@ -7,6 +7,7 @@ import { bagInReporting, fromMicros, toMicros } from './money';
 import { computeScorecard, numericMetrics, SCORING_INPUT_METRICS, scoringInputs } from './scorecard';
 import {
   dealFactsForStorage,
+  partnersAffectedBy,
   stateForStorage,
   stateFromStorage,
   type DealFacts,
@@ -321,6 +322,50 @@ describe('scoring skips settled deals without changing a single bit', () => {
     assert.equal(after.openPipeline, before.openPipeline); // the story's one open deal
     assert.deepEqual(after, inputsAt(fresh(s), fold.global, '2027-09-02T00:00:00.000Z'));
     assert.ok((after.winRate as number) > (before.winRate as number), 'one more win, no more losses');
+  });
+});
+
+describe('the partners an event concerns', () => {
+  const Q = '22222222-2222-4222-8222-222222222222';
+  const R = '33333333-3333-4333-8333-333333333333';
+  const won = (partnerId: string | null, influencingPartnerIds: string[]) =>
+    new EventFactory().event(
+      'DealWon',
+      {
+        dealId: 'd0000000-0000-4000-8000-0000000000f1',
+        partnerId,
+        wonValue: rub('1'),
+        closedOn: '2026-01-01',
+        attribution: partnerId ? 'sourced' : null,
+        cycleDays: 1,
+        influencingPartnerIds,
+      },
+      '2026-01-01T00:00:00.000Z',
+    );
+
+  it('lists the own partner first, then each influencer once, in a new list or a scratch one', () => {
+    const scratch: string[] = [];
+    const cases: Array<[ReturnType<typeof won>, string[]]> = [
+      [won(P, [Q, P, R, Q]), [P, Q, R]],
+      [won(null, [Q, R, Q]), [Q, R]],
+      [won(P, []), [P]],
+      [won(null, []), []],
+    ];
+    for (const [event, expected] of cases) {
+      assert.deepEqual([...partnersAffectedBy(event)], expected);
+      assert.deepEqual([...partnersAffectedBy(event, scratch)], expected);
+    }
+  });
+
+  it('gives the same lists with a scratch array over a generated log', () => {
+    const scratch: string[] = [];
+    let several = 0;
+    for (const e of generateEvents({ partners: 30, events: 5000, seed: 5 })) {
+      const fresh = partnersAffectedBy(e);
+      assert.deepEqual([...partnersAffectedBy(e, scratch)], [...fresh]);
+      if (fresh.length > 1) several++;
+    }
+    assert.ok(several > 0, 'the log has wins with influencers');
   });
 });
 
