@@ -21,6 +21,33 @@ import { EventFactory, rub } from './testing/events';
 const P = '11111111-1111-4111-8111-111111111111';
 const AT = new Date('2026-04-01T00:00:00.000Z');
 
+/** Partner P registers a sourced deal with one buyer (domain buyer.example), at `registeredAt`. */
+function buyerDealRegistered(
+  f: EventFactory,
+  dealId: string,
+  registeredAt: string,
+  amount: string,
+  expectedCloseDate: string,
+) {
+  return f.event(
+    'DealRegistered',
+    {
+      dealId,
+      partnerId: P,
+      channel: 'partner',
+      customer: { name: 'Buyer', country: 'RU', domain: 'buyer.example' },
+      customerKeys: { domain: 'buyer.example', nameCountry: 'buyer|RU' },
+      estimatedValue: rub(amount),
+      expectedCloseDate,
+      products: ['crm'],
+      attribution: 'sourced',
+      registeredAt,
+      pamId: 'pam-1',
+    },
+    registeredAt,
+  );
+}
+
 describe('the fold under other delivery orders', () => {
   it('gives the same state and scorecard when every deal event arrives before the partner’s own events', () => {
     const events = story();
@@ -375,23 +402,7 @@ describe('numbers scoring caches on a deal follow its facts', () => {
     const fold = new InMemoryHealthFold({ configs: [TEST_SCORING] });
     const D = 'd0000000-0000-4000-8000-0000000000e1';
     const registered = (registeredAt: string, amount: string) =>
-      f.event(
-        'DealRegistered',
-        {
-          dealId: D,
-          partnerId: P,
-          channel: 'partner',
-          customer: { name: 'Buyer', country: 'RU', domain: 'buyer.example' },
-          customerKeys: { domain: 'buyer.example', nameCountry: 'buyer|RU' },
-          estimatedValue: rub(amount),
-          expectedCloseDate: '2026-09-01',
-          products: ['crm'],
-          attribution: 'sourced',
-          registeredAt,
-          pamId: 'pam-1',
-        },
-        registeredAt,
-      );
+      buyerDealRegistered(f, D, registeredAt, amount, '2026-09-01');
     const won = (closedOn: string, amount: string) =>
       f.event(
         'DealWon',
@@ -438,23 +449,7 @@ describe('the scoring clock', () => {
   function partnerWithOneWin(f: EventFactory) {
     return [
       f.event('PartnerRegistered', ALPHA, '2025-01-01T00:00:00.000Z'),
-      f.event(
-        'DealRegistered',
-        {
-          dealId: D,
-          partnerId: P,
-          channel: 'partner',
-          customer: { name: 'Buyer', country: 'RU', domain: 'buyer.example' },
-          customerKeys: { domain: 'buyer.example', nameCountry: 'buyer|RU' },
-          estimatedValue: rub('1000000'),
-          expectedCloseDate: '2025-03-01',
-          products: ['crm'],
-          attribution: 'sourced',
-          registeredAt: '2025-01-10T00:00:00.000Z',
-          pamId: 'pam-1',
-        },
-        '2025-01-10T00:00:00.000Z',
-      ),
+      buyerDealRegistered(f, D, '2025-01-10T00:00:00.000Z', '1000000', '2025-03-01'),
       f.event(
         'DealWon',
         {
