@@ -68,8 +68,8 @@ export function microsAsNumber(value: string): number {
 /**
  * A contract decimal as a float, for scores (never for money arithmetic): the same number as
  * Number(value) — micros / 1e6 is one correctly rounded division of two exact numbers, so it
- * is the double nearest the decimal, as Number's — at a tenth of its cost for the amounts
- * microsAsNumber reads.
+ * is the double nearest the decimal, as Number's — at a quarter of its cost (≈ 60 against
+ * 250 ns here) for the amounts microsAsNumber reads.
  */
 export function amountAsNumber(value: string): number {
   const micros = microsAsNumber(value);

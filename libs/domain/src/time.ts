@@ -1,8 +1,8 @@
 /*
  * Event times are ISO-8601 strings in UTC ("2025-03-14T09:30:00.000Z", as Date#toISOString
- * writes them) and dates are "2025-03-14". The folds turn two of them into epoch milliseconds
- * for almost every deal event, and Date.parse costs about half a microsecond a call (it goes
- * through the runtime's general date parser); these two shapes are read here directly.
+ * writes them) and dates are "2025-03-14". Scoring turns them into epoch milliseconds for every
+ * deal and training it reads, and Date.parse costs 100–170 ns a call on this machine (the
+ * runtime's general date parser) against 40–60 ns here: these two shapes are read directly.
  */
 
 const DAY_MS = 86_400_000;

@@ -210,7 +210,7 @@ export function partnersAffectedBy(
   if (scratch) {
     ids = scratch;
     ids.length = 1; // never 0: V8 drops the storage of an emptied array
-    ids[0] = own ?? influencers![0]!;
+    ids[0] = own || influencers![0]!; // `own` as the literal below: an empty id is none
   } else ids = own ? [own] : []; // a literal of the exact size: an empty array pushed to gets room for 17
   if (influencers) for (const id of influencers) if (!ids.includes(id)) ids.push(id);
   return ids;
