@@ -1,5 +1,6 @@
 import type { DataOf, RecordedEvent } from '@prm/contracts';
-import { bagAdd, type MoneyAmount, type MoneyBag, type RateTable } from './money';
+import { isoTimeMs } from '@prm/domain';
+import { amountAsNumber, bagAdd, type MoneyAmount, type MoneyBag, type RateTable } from './money';
 
 /*
  * The pure fold behind the scorecard. One PartnerHealthState per partner holds the facts the
@@ -49,10 +50,10 @@ export interface DealFacts {
   wonValue?: MoneyAmount;
   cycleDays?: number;
   /**
-   * Derived by per-event scoring when it first reads the deal (registeredAt and closedOn in
-   * epoch ms, amounts as floats) and kept as a cache: the fold drops one when the fact it is
-   * derived from changes, and storage leaves them out (dealFactsForStorage). The fold of facts
-   * alone never computes them.
+   * Derived when scoring or the scorecard first reads the deal (registeredMsOf and its siblings:
+   * registeredAt and closedOn in epoch ms, amounts as floats) and kept as a cache: the fold drops
+   * one when the fact it is derived from changes, and storage leaves them out
+   * (dealFactsForStorage). The fold of facts alone never computes them.
    */
   regMs?: number;
   closedMs?: number;
@@ -244,6 +245,18 @@ export function stateFromStorage(
     commissions: new Map(Object.entries(stored.commissions)),
   };
 }
+
+/**
+ * The numbers scoring reads from a deal's facts, derived on first read and cached on them (see
+ * DealFacts.regMs): its registration and close in epoch ms, its estimate and won value as floats.
+ * Each needs the fact it is derived from to be set.
+ */
+export const registeredMsOf = (f: DealFacts): number => f.regMs ?? (f.regMs = isoTimeMs(f.registeredAt!));
+export const closedMsOf = (f: DealFacts): number => f.closedMs ?? (f.closedMs = isoTimeMs(f.closedOn!));
+export const valueNumberOf = (f: DealFacts): number =>
+  f.valueNum ?? (f.valueNum = amountAsNumber(f.value!.amount));
+export const wonNumberOf = (f: DealFacts): number =>
+  f.wonNum ?? (f.wonNum = amountAsNumber(f.wonValue!.amount));
 
 /** A deal's facts to store as JSON: without what scoring derives from them (see DealFacts.regMs). */
 export function dealFactsForStorage(facts: DealFacts): DealFacts {

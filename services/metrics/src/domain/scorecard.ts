@@ -1,7 +1,6 @@
 import { isoTimeMs } from '@prm/domain';
 import { cachedIppFit } from './ipp-fit';
 import {
-  amountAsNumber,
   bagAdd,
   bagDivide,
   bagInReporting,
@@ -11,7 +10,15 @@ import {
   type MoneyAmount,
   type MoneyBag,
 } from './money';
-import { dealScoringIndex, type GlobalHealthState, type PartnerHealthState } from './partner-health';
+import {
+  closedMsOf,
+  dealScoringIndex,
+  registeredMsOf,
+  valueNumberOf,
+  wonNumberOf,
+  type GlobalHealthState,
+  type PartnerHealthState,
+} from './partner-health';
 
 /*
  * The metric catalog and the scorecard computed from a partner's fold state at a moment
@@ -669,7 +676,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
   for (const f of s.deals.values()) {
     if (f.own && f.registeredAt !== undefined) {
       a.registrations++;
-      const regMs = isoTimeMs(f.registeredAt);
+      const regMs = registeredMsOf(f);
       if (regMs > d90 && regMs <= asOfMs) a.registrations90d++;
       if (a.firstRegistrationMs === null || regMs < a.firstRegistrationMs) a.firstRegistrationMs = regMs;
       if (f.outcome === 'open') {
@@ -694,7 +701,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
       }
     }
     if (f.outcome === 'won' && f.wonValue && f.closedOn) {
-      const closedMs = isoTimeMs(f.closedOn);
+      const closedMs = closedMsOf(f);
       const influencedCredit = f.own ? f.attribution === 'influenced' : f.influencer;
       if (f.own) {
         a.won++;
@@ -826,7 +833,7 @@ export function scoringInputs(
 
 /**
  * scoringInputs for a moment given both ways (the per-event path has both: no Date is made).
- * Caches the numbers it derives from a deal's facts on them (DealFacts.regMs and its siblings).
+ * Caches the numbers it derives from a deal's facts on them (registeredMsOf and its siblings).
  */
 export function scoringInputsAt(
   s: PartnerHealthState,
@@ -864,20 +871,18 @@ export function scoringInputsAt(
     let settled = f.outcome !== 'open';
     if (f.own) {
       if (f.registeredAt !== undefined) {
-        const regMs = f.regMs ?? (f.regMs = isoTimeMs(f.registeredAt));
+        const regMs = registeredMsOf(f);
         if (regMs > d90 && regMs <= asOfMs) registrations90d++;
         if (regMs > d90) settled = false;
-        if (f.outcome === 'open' && f.value)
-          pipeline += (f.valueNum ?? (f.valueNum = amountAsNumber(f.value.amount))) * rate(f.value.currency);
+        if (f.outcome === 'open' && f.value) pipeline += valueNumberOf(f) * rate(f.value.currency);
       }
       if (f.outcome === 'lost') lost++;
     }
     const counted = f.outcome === 'won' && f.wonValue && f.closedOn && (f.own || f.influencer);
     if (counted) {
       if (f.own) won++;
-      const closedMs = f.closedMs ?? (f.closedMs = isoTimeMs(f.closedOn!));
-      if (closedMs > d365 && closedMs <= asOfMs)
-        won12m += (f.wonNum ?? (f.wonNum = amountAsNumber(f.wonValue!.amount))) * rate(f.wonValue!.currency);
+      const closedMs = closedMsOf(f);
+      if (closedMs > d365 && closedMs <= asOfMs) won12m += wonNumberOf(f) * rate(f.wonValue!.currency);
       if (closedMs > d365) settled = false;
     }
     if (settled) {
