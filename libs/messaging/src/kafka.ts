@@ -40,30 +40,71 @@ export function createKafka(settings: KafkaSettings, extra: Partial<KafkaConfig>
 
 export const defaultPartitioner = Partitioners.DefaultPartitioner;
 
+/** The name of ensureTopics' own retriable error: some partition has no leader yet. */
+const LEADERLESS = 'TopicsWithoutLeader';
+
 /**
  * Creates the topics that do not exist yet, keeping events forever (retention.ms=-1) so a
  * new projection or BI can replay from the start. Existing topics are left as they are.
+ *
+ * Resolves when every partition of the topics has a leader. A broker that was just started
+ * answers requests while it is still loading its partitions and says meanwhile that it does
+ * not host them (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE): such retriable errors
+ * are retried until timeoutMs, so a service started together with its broker waits for it
+ * instead of failing at start.
  */
 export async function ensureTopics(
   admin: Admin,
   topics: string[],
   partitions = 3,
   replicationFactor = 1,
+  timeoutMs = 60_000,
 ): Promise<void> {
-  const existing = new Set(await admin.listTopics());
-  const missing = topics.filter((t) => !existing.has(t));
-  if (missing.length === 0) return;
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((topic) => ({
-      topic,
-      numPartitions: partitions,
-      replicationFactor,
-      configEntries: [
-        { name: 'retention.ms', value: '-1' },
-        { name: 'retention.bytes', value: '-1' },
-        { name: 'cleanup.policy', value: 'delete' },
-      ],
-    })),
-  });
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length > 0)
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: partitions,
+            replicationFactor,
+            configEntries: [
+              { name: 'retention.ms', value: '-1' },
+              { name: 'retention.bytes', value: '-1' },
+              { name: 'cleanup.policy', value: 'delete' },
+            ],
+          })),
+        });
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const leaderless = metadata.topics.flatMap((t) =>
+        t.partitions.filter((p) => p.leader < 0).map((p) => `${t.name}/${p.partitionId}`),
+      );
+      if (leaderless.length > 0)
+        throw Object.assign(new Error(`no leader yet for ${leaderless.join(', ')}`), {
+          name: LEADERLESS,
+          retriable: true,
+        });
+      return;
+    } catch (error) {
+      if (!isRetriable(error) || Date.now() >= deadline) throw error;
+      await new Promise((r) => setTimeout(r, Math.min(1000, 100 * attempt)));
+    }
+  }
+}
+
+/**
+ * A broker's answer that it may stop giving by itself (it is loading its partitions, a leader
+ * is being elected). An unreachable broker is not one of them: that fails as before, after
+ * kafkajs's own retries, with its connection error.
+ */
+function isRetriable(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const { name, retriable } = e as { name?: string; retriable?: boolean };
+    if (retriable === true && (name === 'KafkaJSProtocolError' || name === LEADERLESS)) return true;
+  }
+  return false;
 }
