@@ -12,7 +12,7 @@ import {
   rebuildPartnerHealth,
 } from '@prm/metrics';
 import { createTestDatabase, kafkaBrokers, uniqueSuffix } from '@prm/testing';
-import type { RecordedEvent } from '@prm/contracts';
+import { topicOf, type RecordedEvent } from '@prm/contracts';
 import { wallNow, type LagWriterInput, type LagWriterMessage } from './lag-writer';
 
 /*
@@ -358,6 +358,13 @@ async function liveLag(scale: number, log: (line: string) => void): Promise<Reco
     await store.close();
     await db.close();
     await tdb.drop();
+    // The run's topics go too: a broker that keeps every run's partitions starts slower.
+    const admin = kafka.admin();
+    await admin
+      .connect()
+      .then(() => admin.deleteTopics({ topics: Object.values(contexts).map(topicOf) }))
+      .catch((e: unknown) => log(`live lag: could not delete the run's topics: ${String(e)}`))
+      .finally(() => admin.disconnect().catch(() => undefined));
   }
 }
 
