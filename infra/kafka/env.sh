@@ -6,6 +6,7 @@
 #   PRM_INFRA_DIR         runtime root; Kafka uses $PRM_INFRA_DIR/kafka (default <repo>/.infra)
 #   PRM_KAFKA_PORT        PLAINTEXT port (default 9092); controller port (default 9093): PRM_KAFKA_CONTROLLER_PORT
 #   PRM_KAFKA_HEAP_OPTS   broker heap (default "-Xms256m -Xmx1G")
+#   PRM_KAFKA_JIT_OPTS    broker JIT (default "-XX:TieredStopAtLevel=1"; "" = the JVM's full tiered JIT)
 #   PRM_KAFKA_START_TIMEOUT / PRM_KAFKA_STOP_TIMEOUT  seconds (default 60 / 30)
 
 KAFKA_VERSION="${PRM_KAFKA_VERSION:-4.4.0}"
@@ -40,6 +41,13 @@ KAFKA_OUT_LOG="$KAFKA_LOGS/kafka.out"
 KAFKA_START_TIMEOUT="${PRM_KAFKA_START_TIMEOUT:-60}"
 KAFKA_STOP_TIMEOUT="${PRM_KAFKA_STOP_TIMEOUT:-30}"
 KAFKA_HEAP_OPTS="${PRM_KAFKA_HEAP_OPTS:--Xms256m -Xmx1G}"
+# The broker here shares a small machine with the services, PostgreSQL and the tests. With the
+# full tiered JIT its C2 compiler takes a whole core in bursts of a few hundred ms for minutes
+# after each start (≈ 16 % of a core on average over the first 42 s, measured), which shows
+# as latency spikes in everything else; C1 alone compiles in a fraction of that and costs the
+# data plane ~10 % more CPU at this scale (services/metrics/README.md, live lag). A production
+# broker runs on its own machine with its default JIT.
+KAFKA_JIT_OPTS="${PRM_KAFKA_JIT_OPTS--XX:TieredStopAtLevel=1}"
 
 JAVA_BIN="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 

@@ -202,7 +202,7 @@ klog "starting Kafka $KAFKA_VERSION (KRaft) on $KAFKA_BOOTSTRAP, data in $KAFKA_
 t0=$SECONDS
 { printf '\n===== %s start =====\n' "$(date -Is)"; } >>"$KAFKA_OUT_LOG"
 # shellcheck disable=SC2086
-setsid nohup "$JAVA_BIN" $KAFKA_HEAP_OPTS -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+setsid nohup "$JAVA_BIN" $KAFKA_HEAP_OPTS $KAFKA_JIT_OPTS -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
   -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
   -Dkafka.logs.dir="$KAFKA_LOGS" -Dlog4j2.configurationFile="$KAFKA_LOG4J" \
   -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG" >>"$KAFKA_OUT_LOG" 2>&1 </dev/null 8>&- 9>&- &
