@@ -184,6 +184,42 @@ describe('BatchPipeline', () => {
     );
   });
 
+  it('a slow offset commit does not hold back the next round; commits leave in order and close() waits for them', async () => {
+    const rounds: string[] = [];
+    const started: string[] = [];
+    const done: string[] = [];
+    const releases: Array<() => void> = [];
+    const pipeline = new BatchPipeline({
+      handler: async (batch) => void rounds.push(batch.at(-1)!.offset),
+      commit: async (offsets) => {
+        const offset = offsets.topics[0]!.partitions[0]!.offset;
+        started.push(offset);
+        await new Promise<void>((r) => releases.push(r));
+        done.push(offset);
+      },
+      onError: () => assert.fail('no error'),
+    });
+    await pipeline.push(messages('t', 0, 0, 1), { topic: 't', partition: 0, next: '1' });
+    await settle();
+    assert.deepEqual(started, ['1'], 'the first round is being committed');
+    await pipeline.push(messages('t', 0, 1, 1), { topic: 't', partition: 0, next: '2' });
+    await pipeline.push(messages('t', 0, 2, 1), { topic: 't', partition: 0, next: '3' });
+    await settle();
+    // The two pushes met in one round (its last offset is 2), handled while the first commit is out.
+    assert.deepEqual(rounds, ['0', '2'], 'handled while the first commit is still out');
+    assert.deepEqual(started, ['1'], 'one commit at a time');
+    let closed = false;
+    const closing = pipeline.close().then(() => (closed = true));
+    for (let i = 0; i < 4; i++) {
+      releases.shift()?.();
+      await settle();
+    }
+    await closing;
+    assert.ok(closed);
+    assert.deepEqual(done, ['1', '3'], 'in order, the second with the latest handled offset');
+    assert.deepEqual(started, done);
+  });
+
   it('with lingerMs, batches arriving shortly after the first one join its round', async () => {
     const rounds: number[] = [];
     const pipeline = new BatchPipeline({
