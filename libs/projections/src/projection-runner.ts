@@ -5,7 +5,13 @@ import type { BusMessage, ConsumerHandle, EventBus } from '@prm/messaging';
 import { topicOf } from '@prm/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { projectionRunnerMigrations } from './migrations';
-import { ProjectionHaltedError, type BatchInfo, type Projection } from './projection';
+import {
+  combineStatements,
+  ProjectionHaltedError,
+  type BatchInfo,
+  type BatchStatement,
+  type Projection,
+} from './projection';
 
 export interface ProjectionStatus {
   projection: string;
@@ -139,26 +145,26 @@ export class ProjectionRunner {
         applied++;
         last = event;
       }
-      // The marks and the status row in one statement (one round trip per batch).
-      const touched = applied > 0 ? [...marks] : [];
-      await manager.query(
-        `WITH marks AS (
-           INSERT INTO projection_stream_marks (projection, stream_id, version)
-           SELECT $1, s, v FROM unnest($6::text[], $7::bigint[]) AS t(s, v)
-           ON CONFLICT (projection, stream_id) DO UPDATE SET version = GREATEST(projection_stream_marks.version, EXCLUDED.version))
-         UPDATE projection_status SET processed = processed + $2, skipped_duplicates = skipped_duplicates + $3,
-           last_event_id = COALESCE($4, last_event_id), last_global_position = COALESCE($5, last_global_position), updated_at = now()
-         WHERE projection = $1`,
-        [
-          name,
-          applied,
-          skipped,
-          last?.id ?? null,
-          last?.globalPosition.toString() ?? null,
-          touched.map(([s]) => s),
-          touched.map(([, v]) => String(v)),
-        ],
-      );
+      // The marks and the status row: one statement, or a part of the projection's own.
+      const writes: BatchStatement[] = [];
+      if (applied > 0)
+        writes.push({
+          sql: `INSERT INTO projection_stream_marks (projection, stream_id, version)
+                SELECT $1, s, v FROM unnest($2::text[], $3::bigint[]) AS t(s, v)
+                ON CONFLICT (projection, stream_id) DO UPDATE SET version = GREATEST(projection_stream_marks.version, EXCLUDED.version)`,
+          params: [name, [...marks.keys()], [...marks.values()].map(String)],
+        });
+      writes.push({
+        sql: `UPDATE projection_status SET processed = processed + $2, skipped_duplicates = skipped_duplicates + $3,
+                last_event_id = COALESCE($4, last_event_id), last_global_position = COALESCE($5, last_global_position), updated_at = now()
+              WHERE projection = $1`,
+        params: [name, applied, skipped, last?.id ?? null, last?.globalPosition.toString() ?? null],
+      });
+      if (this.projection.endBatch) await this.projection.endBatch(manager, writes);
+      else {
+        const { sql, params } = combineStatements(writes);
+        await manager.query(sql, params);
+      }
     });
     this.onCommitted?.(messages);
   }

@@ -21,6 +21,36 @@ export interface Projection {
    * the runner knows of the projection (so a projection need not read its status row itself).
    */
   beginBatch?(manager: EntityManager, batch: BatchInfo): Promise<void> | void;
+  /**
+   * Optional: ends each batch inside its transaction, after the last apply(). `runnerWrites`
+   * are the runner's own writes for the batch (the idempotency marks, the status row). The
+   * projection must run them in this transaction; sending them in one statement with its own
+   * writes (combineStatements) saves a round trip per batch. Without endBatch the runner runs
+   * them itself.
+   */
+  endBatch?(manager: EntityManager, runnerWrites: readonly BatchStatement[]): Promise<void>;
+}
+
+/** One data-modifying SQL statement (INSERT, UPDATE or DELETE, no WITH of its own) with $1… parameters. */
+export interface BatchStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Several data-modifying statements as one (each a part of a WITH; parameters renumbered):
+ * one round trip, and atomic on its own. The parts run on the same snapshot and none sees
+ * another's changes, so they must write different rows (in practice, different tables).
+ */
+export function combineStatements(statements: readonly BatchStatement[]): BatchStatement {
+  if (statements.length === 1) return statements[0]!;
+  const params: unknown[] = [];
+  const parts = statements.map((s, i) => {
+    const offset = params.length;
+    params.push(...s.params);
+    return `w${i} AS (${s.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+  });
+  return { sql: `WITH ${parts.join(',\n')} SELECT 1`, params };
 }
 
 export interface BatchInfo {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PartnerScorecardMetrics, type RecordedEvent } from '@prm/contracts';
-import type { BatchInfo, Projection } from '@prm/projections';
+import { combineStatements, type BatchInfo, type BatchStatement, type Projection } from '@prm/projections';
 import type {
   EntityManager,
   EntitySubscriberInterface,
@@ -167,9 +167,9 @@ interface HealthRow {
  * of PartnerScorecardUpdated / PartnerQuadrantChanged.
  *
  * The runner calls apply() per event inside one transaction per batch. Events change partner
- * entries held in memory for the batch; the entries are written in bulk just before the
- * batch's transaction commits (a TypeORM transaction subscriber, beforeTransactionCommit), so
- * the read model, the idempotency marks and the outbox commit together or not at all.
+ * entries held in memory for the batch; endBatch() writes them in bulk, in one statement
+ * together with the runner's idempotency marks and status row, inside the batch's
+ * transaction, so the read model, the marks and the outbox commit together or not at all.
  * Committed entries are also kept in an in-process LRU; it is dropped when the projection's
  * generation changes (rebuild) and a rolled-back batch never reaches it. One runner instance
  * per database (it is the only writer of these tables).
@@ -199,7 +199,6 @@ export class PartnerHealthProjection implements Projection {
     this.publishVersion = options.publishVersion ?? this.configs.at(-1)!.version;
     this.cache = new Lru(options.cacheSize ?? 50_000);
     this.subscriber = {
-      beforeTransactionCommit: (e: TransactionCommitEvent) => this.flush(e.manager),
       afterTransactionCommit: (e: TransactionCommitEvent) => this.committed(e.manager),
       afterTransactionRollback: (e: TransactionRollbackEvent) => this.rolledBack(e.manager),
     };
@@ -360,10 +359,17 @@ export class PartnerHealthProjection implements Projection {
     return info;
   }
 
-  /** Writes the batch's effects in bulk, inside the runner's transaction. */
-  private async flush(manager: EntityManager): Promise<void> {
+  /**
+   * Writes the batch's effects in bulk, inside the runner's transaction, in one statement
+   * together with the runner's marks and status row.
+   */
+  async endBatch(manager: EntityManager, runnerWrites: readonly BatchStatement[]): Promise<void> {
     const ctx = this.batches.get(manager);
-    if (!ctx) return;
+    if (!ctx) {
+      const { sql, params } = combineStatements(runnerWrites);
+      await manager.query(sql, params);
+      return;
+    }
     const dirty = [...ctx.dirty].map(([id, position]) => ({ entry: ctx.entries.get(id)!, position }));
     // The full scorecard once per partner per batch, at the moment it was last scored: it
     // depends on the end state only, so batching does not change it.
@@ -389,7 +395,7 @@ export class PartnerHealthProjection implements Projection {
             )
           : [],
       },
-      { combine: true },
+      { combine: true, alongside: runnerWrites },
     );
   }
 
@@ -498,6 +504,8 @@ export async function writeHealthRows(
   rows: HealthRows,
   options: {
     combine?: boolean;
+    /** With combine: other writes (other tables) to send in the same statement. */
+    alongside?: readonly BatchStatement[];
     chunk?: number;
     /**
      * The tables were just emptied and the rows are unique (a bulk rebuild): deal facts and
@@ -510,18 +518,15 @@ export async function writeHealthRows(
   if (options.combine) {
     // One round trip for the whole batch: every write a data-modifying CTE of one statement
     // (they touch different tables, so none needs to see another's effect).
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    await writeHealthRows(
-      async (sql, p) => {
-        params.push(p[0]);
-        parts.push(sql.replace('$1::jsonb', `$${params.length}::jsonb`));
-      },
-      rows,
-      { chunk: Number.MAX_SAFE_INTEGER },
-    );
-    if (parts.length > 0)
-      await exec(`WITH ${parts.map((part, i) => `w${i} AS (${part})`).join(',\n')} SELECT 1`, params);
+    const statements: BatchStatement[] = [];
+    await writeHealthRows(async (sql, params) => void statements.push({ sql, params }), rows, {
+      chunk: Number.MAX_SAFE_INTEGER,
+    });
+    statements.push(...(options.alongside ?? []));
+    if (statements.length > 0) {
+      const { sql, params } = combineStatements(statements);
+      await exec(sql, params);
+    }
     return;
   }
   const chunkAll = options.chunk;
