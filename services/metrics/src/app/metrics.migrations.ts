@@ -116,6 +116,23 @@ CREATE TABLE IF NOT EXISTS metrics_outbox (
 CREATE INDEX IF NOT EXISTS metrics_outbox_pending ON metrics_outbox (seq) WHERE published_at IS NULL;
 `,
   },
+  {
+    version: 2,
+    name: 'no planner statistics on the JSON payloads',
+    // The JSON columns are read whole, by key; no query filters, joins or sorts on them (the
+    // top-N sorts on one element of numeric, whose whole-column statistics do not serve it).
+    // Computing their statistics made autovacuum's ANALYZE of metrics_outbox take 173 ms
+    // instead of 61-67 ms on 27,000 rows, in bursts that took a core from the projection.
+    sql: `
+ALTER TABLE metrics_partner_health ALTER COLUMN state SET STATISTICS 0, ALTER COLUMN scores SET STATISTICS 0,
+  ALTER COLUMN numeric SET STATISTICS 0;
+ALTER TABLE metrics_partner_deals ALTER COLUMN facts SET STATISTICS 0;
+ALTER TABLE metrics_partner_scores ALTER COLUMN potential_top SET STATISTICS 0, ALTER COLUMN utilization_top SET STATISTICS 0;
+ALTER TABLE metrics_global ALTER COLUMN state SET STATISTICS 0;
+ALTER TABLE metrics_channel_deals ALTER COLUMN info SET STATISTICS 0;
+ALTER TABLE metrics_outbox ALTER COLUMN data SET STATISTICS 0;
+`,
+  },
 ];
 
 /** The application's own tables (component metrics). */
