@@ -42,8 +42,6 @@ export interface ProjectionRunnerOptions {
  * Runs one projection: consumes its topics from the bus (a consumer group per projection
  * and generation), applies each batch in ONE TypeORM transaction together with the
  * per-stream idempotency marks and the status row, so a redelivered event changes nothing.
- * A projection that writes a whole batch in one statement (Projection.oneStatementBatches)
- * gets the marks and status row into that statement, and no transaction around it.
  *
  * A handler that throws halts the projection: the batch's transaction is rolled back, its
  * offsets are not committed, the status row records the event (stream, position, type) and
@@ -118,70 +116,57 @@ export class ProjectionRunner {
   }
 
   private async applyBatch(messages: readonly BusMessage[]): Promise<void> {
-    if (this.projection.oneStatementBatches && this.projection.endBatch) {
-      const runner = this.dataSource!.createQueryRunner();
-      try {
-        await this.runBatch(runner.manager, messages);
-      } catch (error) {
-        this.projection.abortBatch?.(runner.manager);
-        throw error;
-      } finally {
-        await runner.release();
-      }
-    } else await this.dataSource!.transaction((manager) => this.runBatch(manager, messages));
-    this.onCommitted?.(messages);
-  }
-
-  /** One batch on `manager`: in a transaction, or (oneStatementBatches) ending in one statement. */
-  private async runBatch(manager: EntityManager, messages: readonly BusMessage[]): Promise<void> {
     const name = this.projection.name;
     const info = this.batchInfo;
-    await this.projection.beginBatch?.(manager, info);
-    const streams = [...new Set(messages.map((m) => m.event.streamId))];
-    const marks = new Map<string, number>();
-    const rows: Array<{ stream_id: string; version: string }> = await manager.query(
-      'SELECT stream_id, version FROM projection_stream_marks WHERE projection = $1 AND stream_id = ANY($2)',
-      [name, streams],
-    );
-    for (const r of rows) marks.set(r.stream_id, Number(r.version));
-    let applied = 0;
-    let skipped = 0;
-    let last: RecordedEvent | undefined;
-    for (const { event } of messages) {
-      const mark = marks.get(event.streamId);
-      if (mark !== undefined && event.streamVersion <= mark) {
-        skipped++;
-        continue;
+    await this.dataSource!.transaction(async (manager) => {
+      await this.projection.beginBatch?.(manager, info);
+      const streams = [...new Set(messages.map((m) => m.event.streamId))];
+      const marks = new Map<string, number>();
+      const rows: Array<{ stream_id: string; version: string }> = await manager.query(
+        'SELECT stream_id, version FROM projection_stream_marks WHERE projection = $1 AND stream_id = ANY($2)',
+        [name, streams],
+      );
+      for (const r of rows) marks.set(r.stream_id, Number(r.version));
+      let applied = 0;
+      let skipped = 0;
+      let last: RecordedEvent | undefined;
+      for (const { event } of messages) {
+        const mark = marks.get(event.streamId);
+        if (mark !== undefined && event.streamVersion <= mark) {
+          skipped++;
+          continue;
+        }
+        try {
+          await this.projection.apply(event, manager);
+        } catch (error) {
+          throw new ProjectionHaltedError(name, event, error);
+        }
+        marks.set(event.streamId, event.streamVersion);
+        applied++;
+        last = event;
       }
-      try {
-        await this.projection.apply(event, manager);
-      } catch (error) {
-        throw new ProjectionHaltedError(name, event, error);
-      }
-      marks.set(event.streamId, event.streamVersion);
-      applied++;
-      last = event;
-    }
-    // The marks and the status row: one statement, or a part of the projection's own.
-    const writes: BatchStatement[] = [];
-    if (applied > 0)
-      writes.push({
-        sql: `INSERT INTO projection_stream_marks (projection, stream_id, version)
+      // The marks and the status row: one statement, or a part of the projection's own.
+      const writes: BatchStatement[] = [];
+      if (applied > 0)
+        writes.push({
+          sql: `INSERT INTO projection_stream_marks (projection, stream_id, version)
                 SELECT $1, s, v FROM unnest($2::text[], $3::bigint[]) AS t(s, v)
                 ON CONFLICT (projection, stream_id) DO UPDATE SET version = GREATEST(projection_stream_marks.version, EXCLUDED.version)`,
-        params: [name, [...marks.keys()], [...marks.values()].map(String)],
-      });
-    writes.push({
-      sql: `UPDATE projection_status SET processed = processed + $2, skipped_duplicates = skipped_duplicates + $3,
+          params: [name, [...marks.keys()], [...marks.values()].map(String)],
+        });
+      writes.push({
+        sql: `UPDATE projection_status SET processed = processed + $2, skipped_duplicates = skipped_duplicates + $3,
                 last_event_id = COALESCE($4, last_event_id), last_global_position = COALESCE($5, last_global_position), updated_at = now()
               WHERE projection = $1`,
-      params: [name, applied, skipped, last?.id ?? null, last?.globalPosition.toString() ?? null],
+        params: [name, applied, skipped, last?.id ?? null, last?.globalPosition.toString() ?? null],
+      });
+      if (this.projection.endBatch) await this.projection.endBatch(manager, writes);
+      else {
+        const { sql, params } = combineStatements(writes);
+        await manager.query(sql, params);
+      }
     });
-    if (this.projection.endBatch) await this.projection.endBatch(manager, writes);
-    else {
-      const { sql, params } = combineStatements(writes);
-      await manager.query(sql, params);
-    }
+    this.onCommitted?.(messages);
   }
 
   private async recordHalt(error: unknown): Promise<void> {

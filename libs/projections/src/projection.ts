@@ -29,17 +29,6 @@ export interface Projection {
    * them itself.
    */
   endBatch?(manager: EntityManager, runnerWrites: readonly BatchStatement[]): Promise<void>;
-  /**
-   * Optional, with endBatch: apply() writes nothing, and endBatch() writes the whole batch,
-   * the runner's writes included, in ONE statement. One statement is atomic by itself, so the
-   * runner then runs a batch without BEGIN and COMMIT (two round trips less per batch) on a
-   * connection of its own; reads in apply() see committed data, as they would in the
-   * transaction (READ COMMITTED). endBatch() resolving means the batch is committed; when a
-   * batch fails before that, the runner calls abortBatch().
-   */
-  oneStatementBatches?: boolean;
-  /** With oneStatementBatches: the batch failed and wrote nothing; drop what it held. */
-  abortBatch?(manager: EntityManager): void;
 }
 
 /** One data-modifying SQL statement (INSERT, UPDATE or DELETE, no WITH of its own) with $1… parameters. */

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { combineStatements, type Projection } from '../projection';
+import type { Projection } from '../projection';
 
 export interface EffectRow {
   event_id: string;
@@ -23,16 +23,8 @@ export const EffectEntity = new EntitySchema<EffectRow>({
 export function counterProjection(
   name: string,
   contexts: string[],
-  options: {
-    poisoned?: () => boolean;
-    /**
-     * Written as Projection.oneStatementBatches: apply() only notes the event, endBatch()
-     * counts the batch's events in one statement with the runner's writes.
-     */
-    oneStatement?: boolean;
-  } = {},
+  options: { poisoned?: () => boolean } = {},
 ): Projection {
-  if (options.oneStatement) return oneStatementCounter(name, contexts, options);
   return {
     name,
     contexts,
@@ -54,44 +46,6 @@ export function counterProjection(
       if (event.type === 'Poison' && (options.poisoned?.() ?? true)) {
         throw new Error('cannot apply a Poison event');
       }
-    },
-  };
-}
-
-function oneStatementCounter(
-  name: string,
-  contexts: string[],
-  options: { poisoned?: () => boolean },
-): Projection {
-  // The batch's events, noted by apply() and written by endBatch(); a failed batch must drop
-  // them (abortBatch), or the next batch would count them again.
-  let pending: Array<{ id: string; stream: string }> = [];
-  const base = counterProjection(name, contexts);
-  return {
-    ...base,
-    oneStatementBatches: true,
-    async apply(event) {
-      pending.push({ id: event.id, stream: event.streamId });
-      if (event.type === 'Poison' && (options.poisoned?.() ?? true)) {
-        throw new Error('cannot apply a Poison event');
-      }
-    },
-    async endBatch(manager, runnerWrites) {
-      const list = pending;
-      pending = [];
-      const { sql, params } = combineStatements([
-        {
-          sql: `INSERT INTO test_effects (event_id, stream_id, applied)
-                SELECT i, s, 1 FROM unnest($1::uuid[], $2::text[]) AS t(i, s)
-                ON CONFLICT (event_id) DO UPDATE SET applied = test_effects.applied + 1`,
-          params: [list.map((e) => e.id), list.map((e) => e.stream)],
-        },
-        ...runnerWrites,
-      ]);
-      await manager.query(sql, params);
-    },
-    abortBatch() {
-      pending = [];
     },
   };
 }

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { PartnerScorecardMetrics, type RecordedEvent } from '@prm/contracts';
 import { combineStatements, type BatchInfo, type BatchStatement, type Projection } from '@prm/projections';
-import type { EntityManager } from 'typeorm';
+import type {
+  EntityManager,
+  EntitySubscriberInterface,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
 import {
   CHANNEL_EVENT_TYPES,
   channelRowsOf,
@@ -163,9 +168,8 @@ interface HealthRow {
  *
  * The runner calls apply() per event inside one transaction per batch. Events change partner
  * entries held in memory for the batch; endBatch() writes them in bulk, in one statement
- * together with the runner's idempotency marks and status row, so the read model, the marks
- * and the outbox commit together or not at all. That statement is the batch's only write, so
- * the runner sends no BEGIN and COMMIT around it (Projection.oneStatementBatches).
+ * together with the runner's idempotency marks and status row, inside the batch's
+ * transaction, so the read model, the marks and the outbox commit together or not at all.
  * Committed entries are also kept in an in-process LRU; it is dropped when the projection's
  * generation changes (rebuild) and a rolled-back batch never reaches it. One runner instance
  * per database (it is the only writer of these tables).
@@ -184,8 +188,7 @@ export class PartnerHealthProjection implements Projection {
   private readonly dealCache = new Lru<DealChannelInfo>(200_000);
   private globalCache: GlobalHealthState | null = null;
   private generation: number | null = null;
-  /** The batch is written in endBatch's one statement (see Projection.oneStatementBatches). */
-  readonly oneStatementBatches = true;
+  private readonly subscriber: EntitySubscriberInterface;
 
   constructor(options: PartnerHealthProjectionOptions) {
     if (options.configs.length === 0)
@@ -195,6 +198,10 @@ export class PartnerHealthProjection implements Projection {
     this.configs = [...options.configs].sort((a, b) => a.version - b.version);
     this.publishVersion = options.publishVersion ?? this.configs.at(-1)!.version;
     this.cache = new Lru(options.cacheSize ?? 50_000);
+    this.subscriber = {
+      afterTransactionCommit: (e: TransactionCommitEvent) => this.committed(e.manager),
+      afterTransactionRollback: (e: TransactionRollbackEvent) => this.rolledBack(e.manager),
+    };
   }
 
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
@@ -236,6 +243,8 @@ export class PartnerHealthProjection implements Projection {
   private async context(manager: EntityManager, known?: BatchInfo): Promise<BatchContext> {
     let ctx = this.batches.get(manager);
     if (ctx) return ctx;
+    const subscribers = manager.connection.subscribers;
+    if (!subscribers.includes(this.subscriber)) subscribers.push(this.subscriber);
     let batch = known;
     if (!batch) {
       const status: Array<{ generation: number; state: string }> = await manager.query(
@@ -388,13 +397,6 @@ export class PartnerHealthProjection implements Projection {
       },
       { combine: true, alongside: runnerWrites },
     );
-    // That statement was the batch's commit.
-    this.committed(manager);
-  }
-
-  /** The batch failed and wrote nothing (the runner calls it). */
-  abortBatch(manager: EntityManager): void {
-    this.rolledBack(manager);
   }
 
   /**
