@@ -254,77 +254,96 @@ async function liveLag(scale: number, log: (line: string) => void): Promise<Reco
     deals: `deals${suffix}`,
     mapping: `mapping${suffix}`,
   };
-  const tdb = await createTestDatabase('bench_metrics_lag');
-  const db = new PostgresDatabase(tdb.url, { max: 4 });
-  const store = await SqlEventStore.create(db);
-  const kafka = createKafka({ brokers: kafkaBrokers, clientId: `metrics-bench-${suffix}` });
-  const app = await MetricsApplication.create(store, db, {
-    scoring: [DEFAULT_SCORING],
-    projection: { name: `bench-lag-${suffix}`, contexts: Object.values(contexts) },
-  });
-  const bus = new KafkaEventBus(kafka);
-  /** "stream@version" → when its append resolved, for events not yet committed to the read model. */
-  const appendedAt = new Map<string, number>();
-  /** Events committed before the writer's message about their append arrived. */
-  const committedAt = new Map<string, number>();
-  const lags: number[] = [];
-  const warmupLags: number[] = [];
-  let measureFrom = Infinity; // wall time: appends before it belong to the warm-up
-  const record = (appendedAt: number, lag: number) =>
-    (appendedAt < measureFrom ? warmupLags : lags).push(Math.max(0, lag));
-  const runner = await app.startProjection(bus, {
-    onCommitted: (messages) => {
-      const now = wallNow();
-      for (const { event } of messages) {
-        const key = `${event.streamId}@${event.streamVersion}`;
-        const at = appendedAt.get(key);
-        if (at === undefined) committedAt.set(key, now);
-        else {
-          appendedAt.delete(key);
-          record(at, now - at);
-        }
+  // What was set up is taken down in reverse order, also when a later step fails (a run that
+  // failed at start used to leave its database behind).
+  const teardown: Array<() => Promise<unknown>> = [];
+  try {
+    const kafka = createKafka({ brokers: kafkaBrokers, clientId: `metrics-bench-${suffix}` });
+    // The run's topics go too: a broker that keeps every run's partitions starts slower.
+    teardown.push(async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.deleteTopics({ topics: Object.values(contexts).map(topicOf) });
+      } finally {
+        await admin.disconnect();
       }
-    },
-  });
-  const input: LagWriterInput = {
-    url: tdb.url,
-    brokers: kafkaBrokers,
-    suffix,
-    contexts,
-    partners: Math.max(20, Math.round(500 * scale)),
-    events: (warmupSeconds + seconds) * rate,
-    rate,
-  };
-  const writer = new Worker(path.join(__dirname, 'lag-writer.js'), { workerData: input });
-  let total = Infinity;
-  let appended = 0;
-  const written = new Promise<void>((resolve, reject) => {
-    writer.on('message', (m: LagWriterMessage) => {
-      if (m.kind === 'started') {
-        total = m.events;
-        measureFrom = wallNow() + warmupSeconds * 1000;
-        log(`live lag: ${total.toLocaleString('en')} events at ${rate}/s through Kafka`);
-      } else if (m.kind === 'appended') {
-        for (const key of m.keys) {
-          const done = committedAt.get(key);
-          if (done === undefined) appendedAt.set(key, m.at);
+    });
+    const tdb = await createTestDatabase('bench_metrics_lag');
+    teardown.push(() => tdb.drop());
+    const db = new PostgresDatabase(tdb.url, { max: 4 });
+    teardown.push(() => db.close());
+    const store = await SqlEventStore.create(db);
+    teardown.push(() => store.close());
+    const app = await MetricsApplication.create(store, db, {
+      scoring: [DEFAULT_SCORING],
+      projection: { name: `bench-lag-${suffix}`, contexts: Object.values(contexts) },
+    });
+    const bus = new KafkaEventBus(kafka);
+    teardown.push(() => bus.close());
+    /** "stream@version" → when its append resolved, for events not yet committed to the read model. */
+    const appendedAt = new Map<string, number>();
+    /** Events committed before the writer's message about their append arrived. */
+    const committedAt = new Map<string, number>();
+    const lags: number[] = [];
+    const warmupLags: number[] = [];
+    let measureFrom = Infinity; // wall time: appends before it belong to the warm-up
+    const record = (appendedAt: number, lag: number) =>
+      (appendedAt < measureFrom ? warmupLags : lags).push(Math.max(0, lag));
+    const runner = await app.startProjection(bus, {
+      onCommitted: (messages) => {
+        const now = wallNow();
+        for (const { event } of messages) {
+          const key = `${event.streamId}@${event.streamVersion}`;
+          const at = appendedAt.get(key);
+          if (at === undefined) committedAt.set(key, now);
           else {
-            committedAt.delete(key);
-            record(m.at, done - m.at);
+            appendedAt.delete(key);
+            record(at, now - at);
           }
         }
-        const before = appended;
-        appended += m.keys.length;
-        if (Math.floor(appended / (rate * 5)) > Math.floor(before / (rate * 5)))
-          log(
-            `live lag: ${appended.toLocaleString('en')} appended, ${(lags.length + warmupLags.length).toLocaleString('en')} projected`,
-          );
-      } else if (m.kind === 'done') resolve();
-      else reject(new Error(`live-lag writer failed: ${m.error}`));
+      },
     });
-    writer.on('error', reject);
-  });
-  try {
+    teardown.push(() => runner.stop());
+    const input: LagWriterInput = {
+      url: tdb.url,
+      brokers: kafkaBrokers,
+      suffix,
+      contexts,
+      partners: Math.max(20, Math.round(500 * scale)),
+      events: (warmupSeconds + seconds) * rate,
+      rate,
+    };
+    const writer = new Worker(path.join(__dirname, 'lag-writer.js'), { workerData: input });
+    teardown.push(() => writer.terminate());
+    let total = Infinity;
+    let appended = 0;
+    const written = new Promise<void>((resolve, reject) => {
+      writer.on('message', (m: LagWriterMessage) => {
+        if (m.kind === 'started') {
+          total = m.events;
+          measureFrom = wallNow() + warmupSeconds * 1000;
+          log(`live lag: ${total.toLocaleString('en')} events at ${rate}/s through Kafka`);
+        } else if (m.kind === 'appended') {
+          for (const key of m.keys) {
+            const done = committedAt.get(key);
+            if (done === undefined) appendedAt.set(key, m.at);
+            else {
+              committedAt.delete(key);
+              record(m.at, done - m.at);
+            }
+          }
+          const before = appended;
+          appended += m.keys.length;
+          if (Math.floor(appended / (rate * 5)) > Math.floor(before / (rate * 5)))
+            log(
+              `live lag: ${appended.toLocaleString('en')} appended, ${(lags.length + warmupLags.length).toLocaleString('en')} projected`,
+            );
+        } else if (m.kind === 'done') resolve();
+        else reject(new Error(`live-lag writer failed: ${m.error}`));
+      });
+      writer.on('error', reject);
+    });
     await written;
     const deadline = performance.now() + 60_000;
     while (lags.length + warmupLags.length < total && performance.now() < deadline)
@@ -352,19 +371,8 @@ async function liveLag(scale: number, log: (line: string) => void): Promise<Reco
       topology: 'writer (appends + outbox relay) on its own thread; the projection on the main thread',
     };
   } finally {
-    await writer.terminate();
-    await runner.stop();
-    await bus.close();
-    await store.close();
-    await db.close();
-    await tdb.drop();
-    // The run's topics go too: a broker that keeps every run's partitions starts slower.
-    const admin = kafka.admin();
-    await admin
-      .connect()
-      .then(() => admin.deleteTopics({ topics: Object.values(contexts).map(topicOf) }))
-      .catch((e: unknown) => log(`live lag: could not delete the run's topics: ${String(e)}`))
-      .finally(() => admin.disconnect().catch(() => undefined));
+    for (const step of teardown.reverse())
+      await step().catch((e: unknown) => log(`live lag: teardown step failed: ${String(e)}`));
   }
 }
 
