@@ -557,6 +557,7 @@ export function applyToPartner(
       f.own = true;
       f.outcome = 'lost';
       f.closedOn = d.closedOn;
+      f.closedMs = undefined;
       f.cycleDays = d.cycleDays;
       return f;
     }
