@@ -184,8 +184,9 @@ export class ProjectionRunner {
             },
             error,
           );
-    this.haltError = halt;
     this.log(halt.message);
+    // The status row is written before the error is surfaced, so whoever sees the halt (caughtUp)
+    // also reads it as halted: under load the test read 'live' in between.
     await this.db
       .query(
         `UPDATE projection_status SET state = 'halted', error = $2, failed_event = $3, updated_at = now() WHERE projection = $1`,
@@ -202,6 +203,7 @@ export class ProjectionRunner {
         ],
       )
       .catch(() => undefined);
+    this.haltError = halt;
   }
 
   /** Waits until the projection has consumed everything currently in its topics. */
