@@ -52,11 +52,12 @@ export class PhaseTimer {
 export function timedReads(store: EventStore, timer: PhaseTimer): EventStore {
   return new Proxy(store, {
     get(target, property, receiver) {
-      if (property === 'readAll') {
+      if (property === 'readAll' || property === 'readAllSerialized') {
+        const read = Reflect.get(target, property, receiver) as EventStore['readAll'];
         return (options?: Parameters<EventStore['readAll']>[0]) =>
           timer.time(
             'readAll',
-            () => target.readAll(options),
+            () => read.call(receiver, options),
             (events) => events.length,
           );
       }

@@ -48,6 +48,22 @@ export interface Subscription {
 
 export type BatchHandler = (events: readonly RecordedEvent[]) => Promise<void>;
 
+/**
+ * An event with its whole envelope already serialized as JSON by the database: the fields of
+ * RecordedEvent, `globalPosition` as a decimal string and `recordedAt` as an ISO 8601 UTC
+ * string with milliseconds (the Kafka message value, libs/messaging wire-format). The outbox
+ * relay reads these so Node neither parses the payloads nor serializes them again.
+ */
+export interface SerializedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly streamId: string;
+  readonly globalPosition: bigint;
+  readonly correlationId: string;
+  readonly json: string;
+}
+
 /** The event store port. Every adapter passes the same contract suite (contract-suite.ts). */
 export interface EventStore {
   readonly adapter: string;
@@ -63,6 +79,14 @@ export interface EventStore {
    * in global order, in batches; waits for new events when caught up.
    */
   subscribeToAll(handler: BatchHandler, options?: SubscribeOptions): Subscription;
+  /**
+   * Optional, for adapters whose database can serialize: subscribeToAll with each event's
+   * envelope as JSON text (SerializedEvent), the same events in the same order.
+   */
+  subscribeToAllSerialized?(
+    handler: (events: readonly SerializedEvent[]) => Promise<void>,
+    options?: SubscribeOptions,
+  ): Subscription;
   close(): Promise<void>;
 }
 

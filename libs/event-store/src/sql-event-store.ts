@@ -11,6 +11,7 @@ import {
   type ExpectedVersion,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type SerializedEvent,
   type SubscribeOptions,
   type Subscription,
 } from './event-store';
@@ -35,6 +36,16 @@ interface EventRow {
   data: unknown;
   metadata: RecordedEvent['metadata'];
   recorded_at: Date | string;
+}
+
+interface SerializedRow {
+  global_position: string | bigint;
+  stream_id: string;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  correlation_id: string | null;
+  json: string;
 }
 
 interface AppendRow {
@@ -228,6 +239,27 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  /** readAll with the envelope built by the database (SerializedEvent): the relay's read. */
+  async readAllSerialized(options: ReadAllOptions = {}): Promise<SerializedEvent[]> {
+    const rows = await this.db.query<SerializedRow>(
+      `SELECT global_position, stream_id, event_id, type, schema_version, metadata->>'correlationId' AS correlation_id,
+         json_build_object('id', event_id, 'type', type, 'schemaVersion', schema_version, 'streamId', stream_id,
+           'streamVersion', stream_version, 'globalPosition', global_position::text, 'data', data, 'metadata', metadata,
+           'recordedAt', to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))::text AS json
+       FROM es_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      [String(options.after ?? 0n), options.limit ?? 1000],
+    );
+    return rows.map((row) => ({
+      id: row.event_id,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      streamId: row.stream_id,
+      globalPosition: BigInt(row.global_position),
+      correlationId: row.correlation_id ?? '',
+      json: row.json,
+    }));
+  }
+
   async headPosition(): Promise<bigint> {
     const rows = await this.db.query<{ position: string }>('SELECT position FROM es_head WHERE id = 1');
     return BigInt(rows[0]!.position);
@@ -235,6 +267,13 @@ export class SqlEventStore implements EventStore {
 
   subscribeToAll(handler: BatchHandler, options: SubscribeOptions = {}): Subscription {
     return tailLog(this, this.appended, handler, options);
+  }
+
+  subscribeToAllSerialized(
+    handler: (events: readonly SerializedEvent[]) => Promise<void>,
+    options: SubscribeOptions = {},
+  ): Subscription {
+    return tailLog({ readAll: (o) => this.readAllSerialized(o) }, this.appended, handler, options);
   }
 
   async close(): Promise<void> {

@@ -1,14 +1,14 @@
 import type { EventEmitter } from 'node:events';
-import type { BatchHandler, EventStore, SubscribeOptions, Subscription } from './event-store';
+import type { ReadAllOptions, SubscribeOptions, Subscription } from './event-store';
 
 /**
  * The one tailing loop: read a page after the checkpoint, hand it over, repeat; when caught
  * up, wait for an 'appended' signal or the idle poll, whichever comes first.
  */
-export function tailLog(
-  store: Pick<EventStore, 'readAll'>,
+export function tailLog<T extends { readonly globalPosition: bigint }>(
+  store: { readAll(options: ReadAllOptions): Promise<T[]> },
   signals: EventEmitter | undefined,
-  handler: BatchHandler,
+  handler: (events: readonly T[]) => Promise<void>,
   options: SubscribeOptions,
 ): Subscription {
   let position = options.after ?? 0n;

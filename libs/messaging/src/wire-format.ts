@@ -1,4 +1,5 @@
 import { KafkaHeaders, type RecordedEvent } from '@prm/contracts';
+import type { SerializedEvent } from '@prm/event-store';
 
 /** The Kafka message value: the whole envelope as JSON (schemas in libs/contracts/schemas). */
 export interface WireEvent {
@@ -13,11 +14,8 @@ export interface WireEvent {
   recordedAt: string;
 }
 
-export function toKafkaMessage(event: RecordedEvent): {
-  key: string;
-  value: string;
-  headers: Record<string, string>;
-} {
+/** The event with its envelope serialized as the message value (what the database gives the relay). */
+export function serializeEvent(event: RecordedEvent): SerializedEvent {
   const wire: WireEvent = {
     id: event.id,
     type: event.type,
@@ -30,16 +28,38 @@ export function toKafkaMessage(event: RecordedEvent): {
     recordedAt: event.recordedAt.toISOString(),
   };
   return {
+    id: event.id,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    streamId: event.streamId,
+    globalPosition: event.globalPosition,
+    correlationId: event.metadata.correlationId,
+    json: JSON.stringify(wire),
+  };
+}
+
+export interface KafkaMessage {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+export function kafkaMessageOf(event: SerializedEvent): KafkaMessage {
+  return {
     key: event.streamId,
-    value: JSON.stringify(wire),
+    value: event.json,
     headers: {
       [KafkaHeaders.type]: event.type,
       [KafkaHeaders.schemaVersion]: String(event.schemaVersion),
       [KafkaHeaders.eventId]: event.id,
       [KafkaHeaders.globalPosition]: event.globalPosition.toString(),
-      [KafkaHeaders.correlationId]: event.metadata.correlationId,
+      [KafkaHeaders.correlationId]: event.correlationId,
     },
   };
+}
+
+export function toKafkaMessage(event: RecordedEvent): KafkaMessage {
+  return kafkaMessageOf(serializeEvent(event));
 }
 
 export class MalformedMessageError extends Error {
