@@ -502,7 +502,7 @@ function dealsGrpcSuite(
       );
     });
 
-    it('protection expires without progress (scheduler, injected clock); an extension can be requested and approved', async () => {
+    it('protection lapses without progress (scheduler, injected clock), the deal stays open; an extension can be requested and approved', async () => {
       clock = new Date('2026-04-01T09:00:00.000Z');
       const r = await call(
         'registerDeal',
@@ -537,6 +537,9 @@ function dealsGrpcSuite(
       assert.ok(expired.includes(r.dealId as string));
       assert.ok(!expired.includes(other.dealId as string), 'the extended registration is still protected');
       assert.deepEqual(await scheduler.runOnce('2026-07-01'), []);
+      // The deal stays open without protection (issue 21 item 5: it used to close).
+      const lapsed = await projected(r.dealId as string, (d) => d.protectedUntil === '');
+      assert.equal((lapsed!.deal as { status: string }).status, 'open');
       // The customer is free again: another partner's registration now holds protection.
       const again = await call(
         'registerDeal',
@@ -548,7 +551,8 @@ function dealsGrpcSuite(
         }),
       );
       assert.equal(again.holdsProtection, true);
-      assert.equal(again.conflicts, 0);
+      // The lapsed deal is still open, so it is a conflict, but it no longer protects the customer.
+      assert.equal(again.conflicts, 1);
     });
 
     it('partners see only their own data, on every method', async () => {

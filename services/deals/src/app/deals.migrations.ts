@@ -121,6 +121,22 @@ CREATE TABLE deals_partner_tiers (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'tier change instants and program entry tiers',
+    sql: `
+-- When a tier change was made: it is in force from the start of its effective day but never
+-- before this instant (a change made after a registration, dated the same day, does not pay it).
+ALTER TABLE deals_partner_tiers ADD COLUMN changed_at timestamptz;
+-- The entry (first, lowest) tier of each program from PartnerProgramDefined: the tier every
+-- partner of the program holds until its first tier change.
+CREATE TABLE deals_partner_programs (
+  program text PRIMARY KEY,
+  entry_tier text NOT NULL,
+  entry_discount_percent numeric NOT NULL
+);
+`,
+  },
 ];
 
 /** Read models of deals: the deal list, the conflict queue, the commission ledger. */

@@ -6,14 +6,15 @@ import { partnerViewMigrations } from './deals.migrations';
 /**
  * The deals service's local view of partners, built from prm.partners.events.v1: whether a
  * partner may register deals (journey stage), its PAM (who may approve), its program (the
- * protection window) and its tier history (the commission rate on a registration date). Deals
+ * protection window), its tier history (the commission rate at a registration) and each
+ * program's entry tier (the tier of a partner before its first tier change). Deals
  * never call the partners service: a partner's registration reaches this view through Kafka.
  */
 export const partnerViewProjection: Projection = {
   name: 'deals-partner-view',
   contexts: ['partners'],
   migrations: partnerViewMigrations,
-  tables: ['deals_partner_view', 'deals_partner_tiers'],
+  tables: ['deals_partner_view', 'deals_partner_tiers', 'deals_partner_programs'],
   entities: [],
   async apply(event: RecordedEvent, manager: EntityManager): Promise<void> {
     switch (event.type) {
@@ -56,9 +57,27 @@ export const partnerViewProjection: Projection = {
       case 'PartnerTierChanged': {
         const d = event.data as DataOf<'PartnerTierChanged'>;
         await manager.query(
-          `INSERT INTO deals_partner_tiers (partner_id, effective_from, position, tier, discount_percent)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-          [d.partnerId, d.effectiveFrom, event.globalPosition.toString(), d.tier, d.discountPercent],
+          `INSERT INTO deals_partner_tiers (partner_id, effective_from, position, tier, discount_percent, changed_at)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+          [
+            d.partnerId,
+            d.effectiveFrom,
+            event.globalPosition.toString(),
+            d.tier,
+            d.discountPercent,
+            event.metadata.occurredAt,
+          ],
+        );
+        return;
+      }
+      case 'PartnerProgramDefined': {
+        const d = event.data as DataOf<'PartnerProgramDefined'>;
+        const entry = d.tiers[0]!;
+        await manager.query(
+          `INSERT INTO deals_partner_programs (program, entry_tier, entry_discount_percent) VALUES ($1, $2, $3)
+           ON CONFLICT (program) DO UPDATE SET entry_tier = EXCLUDED.entry_tier,
+             entry_discount_percent = EXCLUDED.entry_discount_percent`,
+          [d.program, entry.tier, entry.discountPercent],
         );
         return;
       }
