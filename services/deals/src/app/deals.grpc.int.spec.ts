@@ -252,13 +252,54 @@ function dealsGrpcSuite(
         call('changeStage', { actor: user1, dealId: first, stage: 'qualified' }),
         (e: ServiceError) => {
           assert.equal(e.code, status.FAILED_PRECONDITION);
-          assert.match(e.details, /moves only forward/);
+          assert.match(e.details, /is at proposal; allowed next stages: negotiation, won, lost/);
           return true;
         },
       );
       await assert.rejects(
         call('changeStage', { actor: user1, dealId: first, stage: 'won' }),
         code(status.INVALID_ARGUMENT),
+      );
+    });
+
+    it('one protection holder per customer: approving a later registration in conflict is refused, or transfers protection', async () => {
+      const customer = { name: 'Kama', domain: 'kama.example', country: 'RU' };
+      const a = await call('registerDeal', registration({ customer }));
+      const b = await call('registerDeal', registration({ actor: user2, partnerId: P2, customer }));
+      assert.equal(a.holdsProtection, true);
+      assert.equal(b.holdsProtection, false);
+      await assert.rejects(
+        call('approveRegistration', { actor: pam2, dealId: b.dealId }),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.FAILED_PRECONDITION);
+          assert.match(
+            e.details,
+            new RegExp(`registration ${a.dealId as string} of partner ${P1} protects this customer`),
+          );
+          return true;
+        },
+      );
+      const moved = await call('approveRegistration', {
+        actor: admin,
+        dealId: b.dealId,
+        transferProtectionReason: 'The customer chose the second partner',
+      });
+      assert.deepEqual(moved.events, ['DealRegistrationApproved']);
+      const revoked = (await store.readStream(dealStream(a.dealId as string))).at(-1)!;
+      assert.equal(revoked.type, 'DealProtectionRevoked');
+      assert.equal((revoked.data as { transferredToDealId: string }).transferredToDealId, b.dealId);
+      const approvedB = (await store.readStream(dealStream(b.dealId as string))).at(-1)!.data as Record<
+        string,
+        unknown
+      >;
+      assert.equal(approvedB.protectionTransferredFrom, a.dealId);
+      const holders = await db.query<{ deal_id: string }>(
+        'SELECT DISTINCT deal_id FROM deals_customer_registry WHERE deal_id = ANY($1) AND active AND holds_protection',
+        [[a.dealId, b.dealId]],
+      );
+      assert.deepEqual(
+        holders.map((h) => h.deal_id),
+        [b.dealId],
       );
     });
 
