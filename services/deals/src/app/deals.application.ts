@@ -380,6 +380,8 @@ export class DealsApplication {
         ]);
       let events: readonly DealEvent[];
       let version: number;
+      let conflicts: DataOf<'DealConflictDetected'>['conflicts'] = [];
+      let earlierCopies: Promise<void> | undefined;
       try {
         const { existing, corrected } = await this.existingRegistrations(
           rows.filter((r) => r.kind === 'existing'),
@@ -404,33 +406,27 @@ export class DealsApplication {
             registeredHolds,
           ]);
         }
-        version = (await this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream'))
-          .nextExpectedVersion;
+        // The conflict is recorded on both deals: the earlier one learns who came after it. When
+        // every registry row of this dealId is new (so no registration of it exists to make this
+        // append fail), the earlier deals' copies go out with this append, in the same group
+        // commit: a conflicting registration waits for one commit instead of two in a row.
+        conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
+        const registeredData = events[0]!.data as DataOf<'DealRegistered'>;
+        const together = conflicts.length > 0 && inserted.length === keys.length;
+        const own = this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream');
+        if (together)
+          earlierCopies = this.recordOnEarlierDeals(dealId, registeredData, conflicts, actor, true);
+        version = (await own).nextExpectedVersion;
       } catch (error) {
         // Only the rows this attempt wrote: a dealId registered before keeps its own.
         await release();
+        await earlierCopies;
         if (error instanceof WrongExpectedVersionError)
           throw DomainError.alreadyExists(`deal ${dealId} is already registered`, { dealId });
         throw error;
       }
       const registered = events[0]!.data as DataOf<'DealRegistered'>;
-      // The conflict is recorded on both deals: the earlier one learns who came after it.
-      const conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
-      for (const c of conflicts) {
-        const earlier = { dealId: c.conflictingDealId!, partnerId: c.conflictingPartnerId };
-        try {
-          await this.appendWhenItExists(
-            dealStream(earlier.dealId),
-            this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor),
-          );
-        } catch (error) {
-          // This registration is recorded (with the conflict on itself); the earlier deal's copy of
-          // the evidence is best effort and never turns a recorded registration into an error.
-          this.log(
-            `deal ${dealId}: conflict not recorded on earlier deal ${earlier.dealId}: ${(error as Error).message}`,
-          );
-        }
-      }
+      await (earlierCopies ?? this.recordOnEarlierDeals(dealId, registered, conflicts, actor, false));
       return {
         dealId,
         version,
@@ -439,6 +435,42 @@ export class DealsApplication {
         holdsProtection: registered.holdsProtection ?? false,
       };
     }
+  }
+
+  /**
+   * The conflict on each earlier deal. Best effort: this registration is recorded (with the
+   * conflict on itself), and the earlier deal's copy of the evidence never turns it into an error.
+   * `first` tries once with the registration's own append (same group commit), then as before.
+   */
+  private async recordOnEarlierDeals(
+    dealId: string,
+    registered: DataOf<'DealRegistered'>,
+    conflicts: DataOf<'DealConflictDetected'>['conflicts'],
+    actor: Actor,
+    together: boolean,
+  ): Promise<void> {
+    await Promise.all(
+      conflicts.map(async (c) => {
+        const earlier = { dealId: c.conflictingDealId!, partnerId: c.conflictingPartnerId };
+        const events = this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor);
+        try {
+          if (together) {
+            try {
+              await this.store.append(dealStream(earlier.dealId), events, 'stream-exists');
+              return;
+            } catch (error) {
+              // The earlier registration is still in flight (no stream yet): wait for it below.
+              if (!(error instanceof WrongExpectedVersionError)) throw error;
+            }
+          }
+          await this.appendWhenItExists(dealStream(earlier.dealId), events);
+        } catch (error) {
+          this.log(
+            `deal ${dealId}: conflict not recorded on earlier deal ${earlier.dealId}: ${(error as Error).message}`,
+          );
+        }
+      }),
+    );
   }
 
   /**
