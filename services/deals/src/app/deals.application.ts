@@ -227,7 +227,7 @@ export class DealsApplication {
     return null;
   }
 
-  /** The partner's tier history from the local view (the decider picks the tier in force). */
+  /** The partner's tier history from the local view, in the order it was made (the decider picks the tier in force). */
   async tierHistory(partnerId: string): Promise<TierChange[]> {
     const rows = await this.db.query<{
       tier: string;
@@ -236,7 +236,8 @@ export class DealsApplication {
       changed_at: string | Date | null;
     }>(
       `SELECT tier, discount_percent::text, to_char(effective_from, 'YYYY-MM-DD') AS effective_from, changed_at
-       FROM deals_partner_tiers WHERE partner_id = $1 ORDER BY effective_from, position`,
+       FROM deals_partner_tiers WHERE partner_id = $1
+       ORDER BY COALESCE(changed_at, effective_from::timestamptz), position`,
       [partnerId],
     );
     return rows.map((row) => ({
@@ -250,18 +251,18 @@ export class DealsApplication {
     }));
   }
 
-  /** The entry (first, lowest) tier of a program, from PartnerProgramDefined; "default" is built in. */
+  /**
+   * The entry (first, lowest) tier of a program, from PartnerProgramDefined; "default" is built
+   * in. Only for partners whose registration the view recorded no starting tier for.
+   */
   async entryTier(program: string): Promise<ProgramTierFacts | null> {
-    const rows = await this.db.query<{ entry_tier: string; entry_discount_percent: string }>(
-      'SELECT entry_tier, entry_discount_percent::text FROM deals_partner_programs WHERE program = $1',
+    const rows = await this.db.query<{ tiers: Array<{ tier: string; discountPercent: number }> }>(
+      'SELECT tiers FROM deals_partner_programs WHERE program = $1',
       [program],
     );
-    const row = rows[0];
-    if (row)
-      return {
-        tier: row.entry_tier as ProgramTierFacts['tier'],
-        discountPercent: Number(row.entry_discount_percent),
-      };
+    const entry = rows[0]?.tiers[0];
+    if (entry)
+      return { tier: entry.tier as ProgramTierFacts['tier'], discountPercent: entry.discountPercent };
     const builtIn = DEFAULT_PROGRAM_TIERS[0]!;
     return program === 'default' ? { tier: builtIn.tier, discountPercent: builtIn.discountPercent } : null;
   }

@@ -596,6 +596,33 @@ function dealsGrpcSuite(
       assert.equal(again.conflicts, 1);
     });
 
+    let neverTieredWon = '';
+    it('a partner never tiered earns its starting tier (the program’s entry tier) on a win, never nothing', async () => {
+      const r = await call(
+        'registerDeal',
+        registration({
+          actor: user2,
+          partnerId: P2,
+          customer: { name: 'Onega', domain: 'onega.example', country: 'RU' },
+          expectedCloseDate: '2026-12-31',
+        }),
+      );
+      await call('approveRegistration', { actor: pam2, dealId: r.dealId });
+      neverTieredWon = r.dealId as string;
+      await call('winDeal', {
+        actor: admin,
+        dealId: r.dealId,
+        wonValue: { amount: '500000.00', currency: 'RUB' },
+        closedOn: clock.toISOString().slice(0, 10),
+      });
+      const accrued = (await store.readStream(dealStream(r.dealId as string))).at(-1)!;
+      assert.equal(accrued.type, 'CommissionAccrued');
+      assert.equal((accrued.data as { tier: string }).tier, 'registered');
+      assert.deepEqual((accrued.data as { amount: unknown }).amount, { amount: '50000.00', currency: 'RUB' });
+      // The starting tier the view recorded at the partner's registration paid (not the fallback).
+      assert.equal((accrued.data as { entryTier?: boolean }).entryTier, undefined);
+    });
+
     it('partners see only their own data, on every method', async () => {
       const denied = code(status.PERMISSION_DENIED);
       const onFirst = { actor: user2, dealId: first };
@@ -670,7 +697,7 @@ function dealsGrpcSuite(
       };
       assert.deepEqual(
         won.deals.map((d) => d.dealId),
-        [first],
+        [neverTieredWon, first],
       );
       const byCustomer = (await call('listDeals', { actor: admin, customer: 'https://romashka.ru' })) as {
         deals: Array<{ dealId: string }>;

@@ -128,12 +128,12 @@ CREATE TABLE deals_partner_tiers (
 -- When a tier change was made: it is in force from the start of its effective day but never
 -- before this instant (a change made after a registration, dated the same day, does not pay it).
 ALTER TABLE deals_partner_tiers ADD COLUMN changed_at timestamptz;
--- The entry (first, lowest) tier of each program from PartnerProgramDefined: the tier every
--- partner of the program holds until its first tier change.
+-- Each program's tiers from PartnerProgramDefined (lowest, the entry tier, first): a partner
+-- holds its starting tier (the entry tier unless registered with one) from its registration on,
+-- recorded as the first row of its tier history with the discount of the program at that time.
 CREATE TABLE deals_partner_programs (
   program text PRIMARY KEY,
-  entry_tier text NOT NULL,
-  entry_discount_percent numeric NOT NULL
+  tiers jsonb NOT NULL
 );
 `,
   },

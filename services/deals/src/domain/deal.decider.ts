@@ -819,11 +819,14 @@ function win(command: WinDeal, deal: RegisteredDeal): Events {
 }
 
 /**
- * The tier that pays a deal: the one in force at the instant of its registration. A tier change
- * is in force from the start of its effectiveFrom day, but never before the instant it was made,
- * so a change made after the registration (even dated the same day, or backdated) pays later
- * deals only, and a future-dated one only from its day. With no change in force, the program's
- * entry tier: every registered partner has a tier. Null only when even that is unknown.
+ * The tier that pays a deal: the one in force at the instant of its registration. A tier row is
+ * in force from the start of its effectiveFrom day, but never before the instant it was made, so
+ * a change made after the registration (even dated the same day, or backdated) pays later deals
+ * only, and a future-dated one only from its day. Of the rows in force, the last one made wins:
+ * the partners service keeps tier changes in effective-date order, and the starting tier the view
+ * records at a partner's registration is superseded by any change made after it, even one dated
+ * before the registration. With no row in force, the program's entry tier: every registered
+ * partner has a tier. Null only when even that is unknown.
  */
 export function tierInForce(
   history: readonly TierChange[],
@@ -834,13 +837,9 @@ export function tierInForce(
   const instant = Date.parse(at);
   let best: TierChange | null = null;
   for (const change of history) {
-    if (change.effectiveFrom > day || Date.parse(change.changedAt) > instant) continue;
-    if (
-      !best ||
-      change.effectiveFrom > best.effectiveFrom ||
-      (change.effectiveFrom === best.effectiveFrom && change.changedAt >= best.changedAt)
-    )
-      best = change;
+    const made = Date.parse(change.changedAt);
+    if (change.effectiveFrom > day || made > instant) continue;
+    if (!best || made >= Date.parse(best.changedAt)) best = change;
   }
   if (best) return { tier: best.tier, discountPercent: best.discountPercent, entry: false };
   return entryTier ? { ...entryTier, entry: true } : null;

@@ -82,6 +82,21 @@ describe('WinDeal: the commission always accrues, at the tier in force when the 
       .then([won, accrual('silver', 20, '246913.58')]);
   });
 
+  it('lets a change made after the partner registered supersede its starting tier, even dated before it', () => {
+    // The view records the starting tier when the partner registers (2025-02-01); gold is granted
+    // on 2025-02-15, backdated to 2025-01-01, before this deal’s registration: gold pays.
+    const start: TierChange = {
+      tier: 'registered',
+      discountPercent: 10,
+      effectiveFrom: '2025-02-01',
+      changedAt: '2025-02-01T10:00:00.000Z',
+    };
+    const backdated: TierChange = { ...sameDayGold('2025-02-15T09:00:00.000Z'), effectiveFrom: '2025-01-01' };
+    given(approvedDeal)
+      .when(winCommand({ tierHistory: [start, backdated] }))
+      .then([won, accrual('gold', 30, '370370.37')]);
+  });
+
   it('refuses a win whose commission cannot be computed, with the reason, and records nothing', () => {
     const error = refused(
       approvedDeal,
