@@ -65,6 +65,8 @@ const ADDED_SINCE_DESIGN: Record<string, readonly string[]> = {
     'CommissionCorrected',
     'ExchangeRateRecorded',
     'DealPolicyDefined',
+    'DealProtectionLapsed',
+    'DealProtectionRevoked',
   ],
   metrics: ['ScoringClockTicked'],
 };

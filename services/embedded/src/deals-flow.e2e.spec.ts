@@ -136,9 +136,8 @@ describe(
         const [a, b] = [await deals.partnerFacts(p1), await deals.partnerFacts(p2)];
         return a?.stage === 'enabled' && b?.stage === 'enabled' && a.pamId === pam.id;
       });
-      await eventually(
-        'deals to know p1’s tier',
-        async () => (await deals.tierOn(p1, '2026-06-01')) !== null,
+      await eventually('deals to know p1’s tier', async () =>
+        (await deals.tierHistory(p1)).some((t) => t.tier === 'gold'),
       );
 
       const customer = {

@@ -137,6 +137,10 @@ export const DealRegistrationApprovedData = z.object({
   ),
   approvedBy: UserRef.optional().describe('The vendor admin or PAM who approved.'),
   note: z.string().max(2000).optional().describe('Note from the approver.'),
+  protectionTransferredFrom: Id.optional().describe(
+    'When the approval took protection over from another registration of the same customer: that deal ' +
+      '(it got DealProtectionRevoked first, with the reason). Absent when nobody else held protection.',
+  ),
 });
 
 export const DealRegistrationRejectedData = z.object({
@@ -163,6 +167,30 @@ export const DealRegistrationExpiredData = z.object({
   partnerId,
   protectedUntil: IsoDate.describe('The protection end date that passed without progress.'),
   lastStage: DealStage.optional().describe('Stage the deal was in when it expired.'),
+  neverProtected: z
+    .boolean()
+    .optional()
+    .describe(
+      'true when the registration never held protection (a later registration in conflict): it closes when ' +
+        'the same window a protected one would have had ends, and `protectedUntil` is that window’s last day.',
+    ),
+});
+
+export const DealProtectionLapsedData = z.object({
+  dealId,
+  partnerId,
+  protectedUntil: IsoDate.describe('The last day of protection, passed without progress.'),
+  lastStage: DealStage.optional().describe('Stage the deal was in when its protection lapsed.'),
+});
+
+export const DealProtectionRevokedData = z.object({
+  dealId,
+  partnerId,
+  protectedUntil: IsoDate.describe('The last day of protection the registration had before the revocation.'),
+  reason: z.string().min(1).max(2000).describe('Why, as shown to the partner.'),
+  revokedBy: UserRef.describe('The vendor admin or PAM who transferred the protection.'),
+  transferredToDealId: Id.describe('The registration of the same customer that holds protection now.'),
+  transferredToPartnerId: Id.describe('The partner of that registration.'),
 });
 
 export const DealCoSellerAssignedData = z.object({
@@ -279,6 +307,19 @@ export const CommissionAccruedData = z.object({
   tierOn: IsoDate.optional().describe('The date whose tier was used: the deal’s registration date.'),
   accruedOn: IsoDate.optional().describe('The date of the accrual (the close date).'),
   reporting: ReportingAmount.optional(),
+  tierAt: IsoDateTime.optional().describe(
+    'The instant whose tier was used: the registration time. A tier change recorded after it pays later deals only.',
+  ),
+  entryTier: z
+    .boolean()
+    .optional()
+    .describe('true when no tier change was in force at registration and the program’s entry tier paid.'),
+  protectedAtWin: z
+    .boolean()
+    .optional()
+    .describe(
+      'Whether the registration still held protection when won; a win without protection earns the same rate.',
+    ),
 });
 
 export const CommissionApprovedData = z.object({
@@ -339,4 +380,10 @@ export const DealPolicyDefinedData = z.object({
     .max(730)
     .describe('Days a registration protects its partner unless the deal progresses.'),
   maxExtensionDays: z.int().min(0).max(365).describe('The most days one extension request may add.'),
+  allowStageSkipping: z
+    .boolean()
+    .optional()
+    .describe(
+      'Whether a deal may skip open stages forward (e.g. qualified → negotiation); absent or false: one stage at a time.',
+    ),
 });

@@ -272,6 +272,22 @@ const definitions = [
     data: deals.DealProtectionExtensionRejectedData,
   }),
   defineEvent({
+    type: 'DealProtectionLapsed',
+    context: 'deals',
+    schemaVersion: 1,
+    description:
+      'A registration’s protection ended without progress; the deal stays open (another partner may now register).',
+    data: deals.DealProtectionLapsedData,
+  }),
+  defineEvent({
+    type: 'DealProtectionRevoked',
+    context: 'deals',
+    schemaVersion: 1,
+    description:
+      'The vendor moved a customer’s protection to another registration; this one stays open without protection.',
+    data: deals.DealProtectionRevokedData,
+  }),
+  defineEvent({
     type: 'CommissionApproved',
     context: 'deals',
     schemaVersion: 1,

@@ -300,3 +300,29 @@ export const IdealPartnerProfileDefinedData = z.object({
       'Relative weight of each criterion in the fit score, 0..100 each; missing means equal weights.',
     ),
 });
+
+/**
+ * The tiers of the built-in "default" partner program (lowest first), until a vendor redefines it
+ * with PartnerProgramDefined. Shared by the partners service (its default program) and the deals
+ * service (the entry tier a partner holds before its first PartnerTierChanged).
+ */
+export const DEFAULT_PROGRAM_TIERS: z.infer<typeof PartnerProgramDefinedData>['tiers'] = [
+  { tier: 'registered', discountPercent: 10, requirements: {} },
+  { tier: 'silver', discountPercent: 20, requirements: { certifiedPeople: 2 } },
+  {
+    tier: 'gold',
+    discountPercent: 30,
+    requirements: {
+      certifiedPeople: 5,
+      trailing12MonthRevenue: { amount: '10000000.00', currency: 'RUB' },
+    },
+  },
+  {
+    tier: 'platinum',
+    discountPercent: 40,
+    requirements: {
+      certifiedPeople: 10,
+      trailing12MonthRevenue: { amount: '50000000.00', currency: 'RUB' },
+    },
+  },
+];

@@ -228,6 +228,21 @@ export const sampleEventData: { readonly [T in EventType]: DataOf<T> } = {
     protectedUntil: '2025-07-01',
     lastStage: 'qualified',
   },
+  DealProtectionLapsed: {
+    dealId: SAMPLE_IDS.deal,
+    partnerId: SAMPLE_IDS.partner,
+    protectedUntil: '2025-07-01',
+    lastStage: 'qualified',
+  },
+  DealProtectionRevoked: {
+    dealId: SAMPLE_IDS.deal,
+    partnerId: SAMPLE_IDS.partner,
+    protectedUntil: '2025-07-01',
+    reason: 'The customer asked to work with the other partner.',
+    revokedBy: 'user:admin-ivan',
+    transferredToDealId: SAMPLE_IDS.otherDeal,
+    transferredToPartnerId: SAMPLE_IDS.otherPartner,
+  },
   DealStageChanged: {
     dealId: SAMPLE_IDS.deal,
     partnerId: SAMPLE_IDS.partner,

@@ -108,6 +108,14 @@ export const dealReadModelProjection: Projection = {
           [(event.data as DataOf<'DealRegistrationExpired'>).dealId, at],
         );
         return;
+      case 'DealProtectionLapsed':
+      case 'DealProtectionRevoked':
+        // The deal stays open; only its protection ends.
+        await q(
+          `UPDATE deals_deal SET protected_until = NULL, holds_protection = false, updated_at = $2 WHERE deal_id = $1`,
+          [(event.data as DataOf<'DealProtectionLapsed'>).dealId, at],
+        );
+        return;
       case 'DealCoSellerAssigned': {
         const d = event.data as DataOf<'DealCoSellerAssigned'>;
         await q('UPDATE deals_deal SET co_seller = $2, updated_at = $3 WHERE deal_id = $1', [

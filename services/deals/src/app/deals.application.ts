@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DataOf, EventToAppend } from '@prm/contracts';
+import { DEFAULT_PROGRAM_TIERS, type DataOf, type EventToAppend } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
 import { DomainError, isUuid } from '@prm/domain';
 import { WrongExpectedVersionError, type CommandMetadata, type EventStore } from '@prm/event-store';
@@ -23,10 +23,12 @@ import {
   type ExistingRegistration,
   type MatchedOn,
   type PartnerFacts,
+  type ProgramTierFacts,
+  type ProtectionHolder,
   type RegisterDeal,
   type RegisteredDeal,
   type Role,
-  type TierOnDate,
+  type TierChange,
 } from '../domain';
 import { lockIdOf } from './customer-keys';
 import { dealReadModelProjection } from './deal-read-model.projection';
@@ -60,6 +62,8 @@ export interface DealResult {
 export interface Policy {
   protectionDays: number;
   maxExtensionDays: number;
+  /** Whether deals of the program may skip open stages forward (DealPolicyDefined). */
+  allowStageSkipping: boolean;
 }
 
 const KEY_OF: Record<'taxId' | 'domain' | 'nameCountry', { prefix: string; matched: MatchedOn }> = {
@@ -181,8 +185,16 @@ export class DealsApplication {
     const history = await this.store.readStream(policyStream(program));
     const last = history[history.length - 1]?.data as DataOf<'DealPolicyDefined'> | undefined;
     const policy = last
-      ? { protectionDays: last.protectionDays, maxExtensionDays: last.maxExtensionDays }
-      : { protectionDays: DEFAULT_PROTECTION_DAYS, maxExtensionDays: DEFAULT_MAX_EXTENSION_DAYS };
+      ? {
+          protectionDays: last.protectionDays,
+          maxExtensionDays: last.maxExtensionDays,
+          allowStageSkipping: last.allowStageSkipping ?? false,
+        }
+      : {
+          protectionDays: DEFAULT_PROTECTION_DAYS,
+          maxExtensionDays: DEFAULT_MAX_EXTENSION_DAYS,
+          allowStageSkipping: false,
+        };
     this.policies.set(program, { at: Date.now(), policy });
     return policy;
   }
@@ -215,21 +227,65 @@ export class DealsApplication {
     return null;
   }
 
-  async tierOn(partnerId: string, date: string): Promise<TierOnDate | null> {
-    const rows = await this.db.query<{ tier: string; discount_percent: string; effective_from: string }>(
-      `SELECT tier, discount_percent::text, to_char(effective_from, 'YYYY-MM-DD') AS effective_from
-       FROM deals_partner_tiers WHERE partner_id = $1 AND effective_from <= $2::date
-       ORDER BY effective_from DESC, position DESC LIMIT 1`,
-      [partnerId, date],
+  /** The partner's tier history from the local view, in the order it was made (the decider picks the tier in force). */
+  async tierHistory(partnerId: string): Promise<TierChange[]> {
+    const rows = await this.db.query<{
+      tier: string;
+      discount_percent: string;
+      effective_from: string;
+      changed_at: string | Date | null;
+    }>(
+      `SELECT tier, discount_percent::text, to_char(effective_from, 'YYYY-MM-DD') AS effective_from, changed_at
+       FROM deals_partner_tiers WHERE partner_id = $1
+       ORDER BY COALESCE(changed_at, effective_from::timestamptz), position`,
+      [partnerId],
     );
-    const row = rows[0];
-    return row
-      ? {
-          tier: row.tier as TierOnDate['tier'],
-          discountPercent: Number(row.discount_percent),
-          effectiveFrom: row.effective_from,
-        }
-      : null;
+    return rows.map((row) => ({
+      tier: row.tier as TierChange['tier'],
+      discountPercent: Number(row.discount_percent),
+      effectiveFrom: row.effective_from,
+      // Rows projected before the change time was kept: in force from the start of their day.
+      changedAt: row.changed_at
+        ? new Date(row.changed_at).toISOString()
+        : `${row.effective_from}T00:00:00.000Z`,
+    }));
+  }
+
+  /**
+   * The entry (first, lowest) tier of a program, from PartnerProgramDefined; "default" is built
+   * in. Only for partners whose registration the view recorded no starting tier for.
+   */
+  async entryTier(program: string): Promise<ProgramTierFacts | null> {
+    const rows = await this.db.query<{ tiers: Array<{ tier: string; discountPercent: number }> }>(
+      'SELECT tiers FROM deals_partner_programs WHERE program = $1',
+      [program],
+    );
+    const entry = rows[0]?.tiers[0];
+    if (entry)
+      return { tier: entry.tier as ProgramTierFacts['tier'], discountPercent: entry.discountPercent };
+    const builtIn = DEFAULT_PROGRAM_TIERS[0]!;
+    return program === 'default' ? { tier: builtIn.tier, discountPercent: builtIn.discountPercent } : null;
+  }
+
+  /**
+   * The registration of another partner that protects the deal's customer now: the registry's
+   * active holders of its keys, checked against their streams (open and still protected).
+   */
+  async protectionHolder(deal: RegisteredDeal): Promise<ProtectionHolder | null> {
+    const keys = registryKeys(deal.registered.customerKeys);
+    if (keys.length === 0 || deal.partnerId === null) return null;
+    const rows = await this.db.query<{ deal_id: string }>(
+      `SELECT DISTINCT deal_id FROM deals_customer_registry
+       WHERE key = ANY($1) AND active AND holds_protection AND channel = 'partner' AND deal_id <> $2
+         AND partner_id <> $3`,
+      [keys, deal.dealId, deal.partnerId],
+    );
+    for (const row of rows) {
+      const { state } = await this.load(row.deal_id);
+      if (isRegistered(state) && state.status === 'open' && state.protectedUntil !== null && state.partnerId)
+        return { dealId: state.dealId, partnerId: state.partnerId, protectedUntil: state.protectedUntil };
+    }
+    return null;
   }
 
   async rateOn(
@@ -325,6 +381,8 @@ export class DealsApplication {
         ]);
       let events: readonly DealEvent[];
       let version: number;
+      let conflicts: DataOf<'DealConflictDetected'>['conflicts'] = [];
+      let earlierCopies: Promise<void> | undefined;
       try {
         const { existing, corrected } = await this.existingRegistrations(
           rows.filter((r) => r.kind === 'existing'),
@@ -349,33 +407,27 @@ export class DealsApplication {
             registeredHolds,
           ]);
         }
-        version = (await this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream'))
-          .nextExpectedVersion;
+        // The conflict is recorded on both deals: the earlier one learns who came after it. When
+        // every registry row of this dealId is new (so no registration of it exists to make this
+        // append fail), the earlier deals' copies go out with this append, in the same group
+        // commit: a conflicting registration waits for one commit instead of two in a row.
+        conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
+        const registeredData = events[0]!.data as DataOf<'DealRegistered'>;
+        const together = conflicts.length > 0 && inserted.length === keys.length;
+        const own = this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream');
+        if (together)
+          earlierCopies = this.recordOnEarlierDeals(dealId, registeredData, conflicts, actor, true);
+        version = (await own).nextExpectedVersion;
       } catch (error) {
         // Only the rows this attempt wrote: a dealId registered before keeps its own.
         await release();
+        await earlierCopies;
         if (error instanceof WrongExpectedVersionError)
           throw DomainError.alreadyExists(`deal ${dealId} is already registered`, { dealId });
         throw error;
       }
       const registered = events[0]!.data as DataOf<'DealRegistered'>;
-      // The conflict is recorded on both deals: the earlier one learns who came after it.
-      const conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
-      for (const c of conflicts) {
-        const earlier = { dealId: c.conflictingDealId!, partnerId: c.conflictingPartnerId };
-        try {
-          await this.appendWhenItExists(
-            dealStream(earlier.dealId),
-            this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor),
-          );
-        } catch (error) {
-          // This registration is recorded (with the conflict on itself); the earlier deal's copy of
-          // the evidence is best effort and never turns a recorded registration into an error.
-          this.log(
-            `deal ${dealId}: conflict not recorded on earlier deal ${earlier.dealId}: ${(error as Error).message}`,
-          );
-        }
-      }
+      await (earlierCopies ?? this.recordOnEarlierDeals(dealId, registered, conflicts, actor, false));
       return {
         dealId,
         version,
@@ -384,6 +436,42 @@ export class DealsApplication {
         holdsProtection: registered.holdsProtection ?? false,
       };
     }
+  }
+
+  /**
+   * The conflict on each earlier deal. Best effort: this registration is recorded (with the
+   * conflict on itself), and the earlier deal's copy of the evidence never turns it into an error.
+   * `first` tries once with the registration's own append (same group commit), then as before.
+   */
+  private async recordOnEarlierDeals(
+    dealId: string,
+    registered: DataOf<'DealRegistered'>,
+    conflicts: DataOf<'DealConflictDetected'>['conflicts'],
+    actor: Actor,
+    together: boolean,
+  ): Promise<void> {
+    await Promise.all(
+      conflicts.map(async (c) => {
+        const earlier = { dealId: c.conflictingDealId!, partnerId: c.conflictingPartnerId };
+        const events = this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor);
+        try {
+          if (together) {
+            try {
+              await this.store.append(dealStream(earlier.dealId), events, 'stream-exists');
+              return;
+            } catch (error) {
+              // The earlier registration is still in flight (no stream yet): wait for it below.
+              if (!(error instanceof WrongExpectedVersionError)) throw error;
+            }
+          }
+          await this.appendWhenItExists(dealStream(earlier.dealId), events);
+        } catch (error) {
+          this.log(
+            `deal ${dealId}: conflict not recorded on earlier deal ${earlier.dealId}: ${(error as Error).message}`,
+          );
+        }
+      }),
+    );
   }
 
   /**
@@ -467,6 +555,8 @@ export class DealsApplication {
     dealId: string,
     actor: Actor,
     build: (deal: RegisteredDeal) => Promise<DealCommand> | DealCommand,
+    /** Runs after the decision and before its append (a transfer revokes the holder here). */
+    beforeAppend?: (events: readonly DealEvent[]) => Promise<void>,
   ): Promise<DealResult> {
     if (!isUuid(dealId)) throw DomainError.invalid([{ field: 'dealId', reason: 'must be a UUID' }]);
     for (let attempt = 1; ; attempt++) {
@@ -477,6 +567,7 @@ export class DealsApplication {
         throw DomainError.permissionDenied('a partner user may act only on its own partner’s deals');
       const events = dealDecider.decide(await build(state), state);
       if (events.length === 0) return { dealId, version, events };
+      await beforeAppend?.(events);
       try {
         const result = await this.store.append(dealStream(dealId), this.toAppend(events, actor), version);
         await this.updateRegistry(dealId, events);
@@ -488,11 +579,19 @@ export class DealsApplication {
     }
   }
 
-  /** Keeps the conflict index in step: a closed deal frees its customer; an approval holds protection. */
+  /**
+   * Keeps the conflict index in step: a closed deal frees its customer; an approval holds
+   * protection; a lapsed or revoked one keeps its (open) deal in the index without protection.
+   */
   private async updateRegistry(dealId: string, events: readonly DealEvent[]): Promise<void> {
     for (const e of events) {
       if (['DealRegistrationRejected', 'DealRegistrationExpired', 'DealWon', 'DealLost'].includes(e.type))
         await this.db.query('UPDATE deals_customer_registry SET active = false WHERE deal_id = $1', [dealId]);
+      else if (e.type === 'DealProtectionLapsed' || e.type === 'DealProtectionRevoked')
+        await this.db.query(
+          'UPDATE deals_customer_registry SET holds_protection = false WHERE deal_id = $1',
+          [dealId],
+        );
       else if (e.type === 'DealRegistrationApproved')
         await this.db.query('UPDATE deals_customer_registry SET holds_protection = true WHERE deal_id = $1', [
           dealId,
@@ -508,18 +607,54 @@ export class DealsApplication {
     return this.customerClassFor(registryKeys(deal.registered.customerKeys));
   }
 
-  approveRegistration(dealId: string, input: { note?: string }, actor: Actor): Promise<DealResult> {
-    return this.execute(dealId, actor, async (deal) => ({
-      type: 'ApproveRegistration',
-      data: {
-        by: this.ref(actor),
-        partnerPamId: await this.pamOf(deal),
-        customerClass: await this.classOf(deal),
-        protectionDays: (await this.policyOf(deal)).protectionDays,
-        note: input.note,
-        at: this.now().toISOString(),
+  /**
+   * Approves a registration. When another partner's registration protects the customer, the
+   * approval is refused unless `transferProtection` gives the reason: then the holder gets
+   * DealProtectionRevoked first and this one is approved with protection, never two holders.
+   */
+  approveRegistration(
+    dealId: string,
+    input: { note?: string; transferProtection?: { reason: string } },
+    actor: Actor,
+  ): Promise<DealResult> {
+    let holder: ProtectionHolder | null = null;
+    return this.execute(
+      dealId,
+      actor,
+      async (deal) => {
+        holder = deal.protectedUntil === null ? await this.protectionHolder(deal) : null;
+        return {
+          type: 'ApproveRegistration',
+          data: {
+            by: this.ref(actor),
+            partnerPamId: await this.pamOf(deal),
+            customerClass: await this.classOf(deal),
+            protectionDays: (await this.policyOf(deal)).protectionDays,
+            protectionHolder: holder,
+            ...(input.transferProtection && { transferProtection: input.transferProtection }),
+            note: input.note,
+            at: this.now().toISOString(),
+          },
+        };
       },
-    }));
+      async (events) => {
+        const approvedData = events.find((e) => e.type === 'DealRegistrationApproved')?.data as
+          DataOf<'DealRegistrationApproved'> | undefined;
+        const from = approvedData?.protectionTransferredFrom;
+        if (!from || !holder) return;
+        const to = { dealId, partnerId: approvedData.partnerId };
+        const { partnerId } = holder;
+        await this.execute(from, actor, async () => ({
+          type: 'RevokeProtection',
+          data: {
+            by: this.ref(actor),
+            partnerPamId: await this.pamOf({ partnerId } as RegisteredDeal),
+            reason: input.transferProtection!.reason,
+            transferredTo: to,
+          },
+        }));
+      },
+    );
   }
 
   rejectRegistration(
@@ -560,6 +695,7 @@ export class DealsApplication {
         by: this.ref(actor),
         ...input,
         protectionDays: (await this.policyOf(deal)).protectionDays,
+        allowStageSkipping: (await this.policyOf(deal)).allowStageSkipping,
         at: this.now().toISOString(),
       },
     }));
@@ -601,7 +737,10 @@ export class DealsApplication {
   }
 
   expireRegistration(dealId: string, today: string, actor: Actor): Promise<DealResult> {
-    return this.execute(dealId, actor, () => ({ type: 'ExpireRegistration', data: { today } }));
+    return this.execute(dealId, actor, async (deal) => ({
+      type: 'ExpireRegistration',
+      data: { today, protectionDays: (await this.policyOf(deal)).protectionDays },
+    }));
   }
 
   recordInfluence(
@@ -638,7 +777,8 @@ export class DealsApplication {
           wonValue: input.wonValue,
           closedOn: input.closedOn,
           commissionId: randomUUID(),
-          tier: deal.partnerId ? await this.tierOn(deal.partnerId, deal.registeredOn) : null,
+          tierHistory: deal.partnerId ? await this.tierHistory(deal.partnerId) : [],
+          entryTier: deal.partnerId ? await this.entryTier(deal.registered.program ?? 'default') : null,
           reporting:
             reporting && reporting !== currency
               ? { currency: reporting, rate: await this.rateOn(currency, reporting, closedOn) }
@@ -767,7 +907,12 @@ export class DealsApplication {
   }
 
   async defineDealPolicy(
-    input: { program: string; protectionDays: number; maxExtensionDays: number },
+    input: {
+      program: string;
+      protectionDays: number;
+      maxExtensionDays: number;
+      allowStageSkipping?: boolean;
+    },
     actor: Actor,
   ): Promise<{ version: number } & Policy> {
     requireVendorAdmin(actor.role, 'define deal policies');
@@ -778,6 +923,7 @@ export class DealsApplication {
       version: result.nextExpectedVersion,
       protectionDays: data.protectionDays,
       maxExtensionDays: data.maxExtensionDays,
+      allowStageSkipping: data.allowStageSkipping ?? false,
     };
   }
 }

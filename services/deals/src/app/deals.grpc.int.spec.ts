@@ -252,13 +252,54 @@ function dealsGrpcSuite(
         call('changeStage', { actor: user1, dealId: first, stage: 'qualified' }),
         (e: ServiceError) => {
           assert.equal(e.code, status.FAILED_PRECONDITION);
-          assert.match(e.details, /moves only forward/);
+          assert.match(e.details, /is at proposal; allowed next stages: negotiation, won, lost/);
           return true;
         },
       );
       await assert.rejects(
         call('changeStage', { actor: user1, dealId: first, stage: 'won' }),
         code(status.INVALID_ARGUMENT),
+      );
+    });
+
+    it('one protection holder per customer: approving a later registration in conflict is refused, or transfers protection', async () => {
+      const customer = { name: 'Kama', domain: 'kama.example', country: 'RU' };
+      const a = await call('registerDeal', registration({ customer }));
+      const b = await call('registerDeal', registration({ actor: user2, partnerId: P2, customer }));
+      assert.equal(a.holdsProtection, true);
+      assert.equal(b.holdsProtection, false);
+      await assert.rejects(
+        call('approveRegistration', { actor: pam2, dealId: b.dealId }),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.FAILED_PRECONDITION);
+          assert.match(
+            e.details,
+            new RegExp(`registration ${a.dealId as string} of partner ${P1} protects this customer`),
+          );
+          return true;
+        },
+      );
+      const moved = await call('approveRegistration', {
+        actor: admin,
+        dealId: b.dealId,
+        transferProtectionReason: 'The customer chose the second partner',
+      });
+      assert.deepEqual(moved.events, ['DealRegistrationApproved']);
+      const revoked = (await store.readStream(dealStream(a.dealId as string))).at(-1)!;
+      assert.equal(revoked.type, 'DealProtectionRevoked');
+      assert.equal((revoked.data as { transferredToDealId: string }).transferredToDealId, b.dealId);
+      const approvedB = (await store.readStream(dealStream(b.dealId as string))).at(-1)!.data as Record<
+        string,
+        unknown
+      >;
+      assert.equal(approvedB.protectionTransferredFrom, a.dealId);
+      const holders = await db.query<{ deal_id: string }>(
+        'SELECT DISTINCT deal_id FROM deals_customer_registry WHERE deal_id = ANY($1) AND active AND holds_protection',
+        [[a.dealId, b.dealId]],
+      );
+      assert.deepEqual(
+        holders.map((h) => h.deal_id),
+        [b.dealId],
       );
     });
 
@@ -502,7 +543,7 @@ function dealsGrpcSuite(
       );
     });
 
-    it('protection expires without progress (scheduler, injected clock); an extension can be requested and approved', async () => {
+    it('protection lapses without progress (scheduler, injected clock), the deal stays open; an extension can be requested and approved', async () => {
       clock = new Date('2026-04-01T09:00:00.000Z');
       const r = await call(
         'registerDeal',
@@ -537,6 +578,9 @@ function dealsGrpcSuite(
       assert.ok(expired.includes(r.dealId as string));
       assert.ok(!expired.includes(other.dealId as string), 'the extended registration is still protected');
       assert.deepEqual(await scheduler.runOnce('2026-07-01'), []);
+      // The deal stays open without protection (issue 21 item 5: it used to close).
+      const lapsed = await projected(r.dealId as string, (d) => d.protectedUntil === '');
+      assert.equal((lapsed!.deal as { status: string }).status, 'open');
       // The customer is free again: another partner's registration now holds protection.
       const again = await call(
         'registerDeal',
@@ -548,7 +592,35 @@ function dealsGrpcSuite(
         }),
       );
       assert.equal(again.holdsProtection, true);
-      assert.equal(again.conflicts, 0);
+      // The lapsed deal is still open, so it is a conflict, but it no longer protects the customer.
+      assert.equal(again.conflicts, 1);
+    });
+
+    let neverTieredWon = '';
+    it('a partner never tiered earns its starting tier (the program’s entry tier) on a win, never nothing', async () => {
+      const r = await call(
+        'registerDeal',
+        registration({
+          actor: user2,
+          partnerId: P2,
+          customer: { name: 'Onega', domain: 'onega.example', country: 'RU' },
+          expectedCloseDate: '2026-12-31',
+        }),
+      );
+      await call('approveRegistration', { actor: pam2, dealId: r.dealId });
+      neverTieredWon = r.dealId as string;
+      await call('winDeal', {
+        actor: admin,
+        dealId: r.dealId,
+        wonValue: { amount: '500000.00', currency: 'RUB' },
+        closedOn: clock.toISOString().slice(0, 10),
+      });
+      const accrued = (await store.readStream(dealStream(r.dealId as string))).at(-1)!;
+      assert.equal(accrued.type, 'CommissionAccrued');
+      assert.equal((accrued.data as { tier: string }).tier, 'registered');
+      assert.deepEqual((accrued.data as { amount: unknown }).amount, { amount: '50000.00', currency: 'RUB' });
+      // The starting tier the view recorded at the partner's registration paid (not the fallback).
+      assert.equal((accrued.data as { entryTier?: boolean }).entryTier, undefined);
     });
 
     it('partners see only their own data, on every method', async () => {
@@ -625,7 +697,7 @@ function dealsGrpcSuite(
       };
       assert.deepEqual(
         won.deals.map((d) => d.dealId),
-        [first],
+        [neverTieredWon, first],
       );
       const byCustomer = (await call('listDeals', { actor: admin, customer: 'https://romashka.ru' })) as {
         deals: Array<{ dealId: string }>;

@@ -97,7 +97,14 @@ export function dealsGrpcHandlers(app: DealsApplication, queries: DealsQueries) 
       };
     },
     async approveRegistration(r: Req) {
-      return ref(await app.approveRegistration(dealIdOf(r), { note: opt(r.note) }, actorOf(r)));
+      const reason = opt(r.transferProtectionReason);
+      return ref(
+        await app.approveRegistration(
+          dealIdOf(r),
+          { note: opt(r.note), ...(reason && { transferProtection: { reason } }) },
+          actorOf(r),
+        ),
+      );
     },
     async rejectRegistration(r: Req) {
       return ref(
@@ -239,6 +246,7 @@ export function dealsGrpcHandlers(app: DealsApplication, queries: DealsQueries) 
           program: str(r.program),
           protectionDays: Number(r.protectionDays),
           maxExtensionDays: Number(r.maxExtensionDays),
+          allowStageSkipping: r.allowStageSkipping === true,
         },
         actorOf(r),
       );

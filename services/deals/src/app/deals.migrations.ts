@@ -121,6 +121,22 @@ CREATE TABLE deals_partner_tiers (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'tier change instants and program entry tiers',
+    sql: `
+-- When a tier change was made: it is in force from the start of its effective day but never
+-- before this instant (a change made after a registration, dated the same day, does not pay it).
+ALTER TABLE deals_partner_tiers ADD COLUMN changed_at timestamptz;
+-- Each program's tiers from PartnerProgramDefined (lowest, the entry tier, first): a partner
+-- holds its starting tier (the entry tier unless registered with one) from its registration on,
+-- recorded as the first row of its tier history with the discount of the program at that time.
+CREATE TABLE deals_partner_programs (
+  program text PRIMARY KEY,
+  tiers jsonb NOT NULL
+);
+`,
+  },
 ];
 
 /** Read models of deals: the deal list, the conflict queue, the commission ledger. */

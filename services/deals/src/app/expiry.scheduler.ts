@@ -4,9 +4,10 @@ import type { Actor, DealsApplication } from './deals.application';
 const SCHEDULER: Actor = { id: 'system:deal-protection-expiry', role: 'service' };
 
 /**
- * Expires registrations whose protection ended without progress. `runOnce(today)` is the whole
- * job (the clock is the caller's): it finds open registrations with protected_until < today in
- * the read model and sends each an ExpireRegistration command; the decider re-checks on the
+ * Ends protection windows. `runOnce(today)` is the whole job (the clock is the caller's): it
+ * finds open registrations with protected_until < today (their protection lapses, the deal
+ * stays open) and unprotected unapproved ones (they close after the window) in the read model
+ * and sends each an ExpireRegistration command; the decider re-checks on the
  * deal's own stream, so a stale read model, a repeated or an overlapping run changes nothing.
  */
 export class DealExpiryScheduler {
@@ -18,9 +19,15 @@ export class DealExpiryScheduler {
   ) {}
 
   async runOnce(today: string): Promise<string[]> {
+    // Protected registrations whose window passed (they lapse), and unapproved registrations that
+    // never held protection (they close once the same window from their registration day passes;
+    // the decider counts the program's days, so a candidate not yet due changes nothing).
     const due = await this.app.db.query<{ deal_id: string }>(
       `SELECT deal_id FROM deals_deal WHERE status = 'open' AND channel = 'partner' AND protected_until < $1::date
-       ORDER BY protected_until, deal_id`,
+       UNION
+       SELECT deal_id FROM deals_deal WHERE status = 'open' AND channel = 'partner' AND protected_until IS NULL
+         AND NOT holds_protection AND approved_at IS NULL AND registered_at < $1::date
+       ORDER BY deal_id`,
       [today],
     );
     return sweepDue(

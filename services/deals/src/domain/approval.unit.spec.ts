@@ -32,6 +32,7 @@ const approve = (overrides: Partial<ApproveRegistration['data']> = {}): ApproveR
     partnerPamId: PAM_ID,
     customerClass: null,
     protectionDays: 90,
+    protectionHolder: null,
     at: APPROVED_AT,
     ...overrides,
   },

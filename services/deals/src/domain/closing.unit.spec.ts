@@ -6,6 +6,7 @@ import {
   accrued,
   ADMIN,
   approvedDeal,
+  coSellerAssigned,
   CLOSED_ON,
   customerClass,
   DEAL_ID,
@@ -172,6 +173,37 @@ describe('RecordInfluence', () => {
   });
 });
 
+// Issue 21 item 12: class A must hold through the deal. The old decider checked the co-seller at
+// approval only, so a customer reclassified to A after approval was won without the vendor.
+describe('WinDeal: a class A customer needs a vendor co-seller before the win', () => {
+  it('refuses the win of a deal whose customer was reclassified to A after approval, with no co-seller', () => {
+    const error = refused(
+      approvedDeal,
+      winCommand({ customerClass: customerClass('A') }),
+      'FAILED_PRECONDITION',
+      /the customer is class A: the vendor co-sells every deal, so assign a vendor co-seller before deal .* is won/,
+    );
+    assert.deepEqual(error.details, { dealId: DEAL_ID, customerClass: 'A' });
+  });
+
+  it('wins it once a co-seller is assigned', () => {
+    given([...approvedDeal, coSellerAssigned('user:cosell-kira')])
+      .when(winCommand({ customerClass: customerClass('A') }))
+      .then([{ ...won, data: { ...won.data, customerClass: 'A' } } as DealEvent, accrued]);
+  });
+
+  it('needs no co-seller on a direct deal (the vendor sells it)', () => {
+    given(directDeal)
+      .when(winCommand({ by: DIRECT_SALES, customerClass: customerClass('A'), entryTier: null }))
+      .then([
+        {
+          ...won,
+          data: { ...won.data, partnerId: null, attribution: null, customerClass: 'A' },
+        } as DealEvent,
+      ]);
+  });
+});
+
 describe('WinDeal', () => {
   it('wins an approved deal and accrues the partner’s commission at its tier on the registration date', () => {
     given(approvedDeal).when(winCommand()).then([won, accrued]);
@@ -245,7 +277,14 @@ describe('WinDeal', () => {
       .when(
         winCommand({
           wonValue: { amount: '100.10', currency: 'RUB' },
-          tier: { tier: 'silver', discountPercent: 5, effectiveFrom: '2024-07-01' },
+          tierHistory: [
+            {
+              tier: 'silver',
+              discountPercent: 5,
+              effectiveFrom: '2024-07-01',
+              changedAt: '2024-06-01T00:00:00Z',
+            },
+          ],
         }),
       )
       .then([
@@ -263,12 +302,6 @@ describe('WinDeal', () => {
       ]);
   });
 
-  it('accrues nothing when the partner had no tier on the registration date', () => {
-    given(approvedDeal)
-      .when(winCommand({ tier: null }))
-      .then([won]);
-  });
-
   it('wins a direct deal by direct sales without any commission', () => {
     given(directDeal)
       .when(winCommand({ by: DIRECT_SALES }))
@@ -277,14 +310,17 @@ describe('WinDeal', () => {
 
   it('needs no commission id on a direct deal', () => {
     given(directDeal)
-      .when(winCommand({ by: DIRECT_SALES, commissionId: '', tier: null }))
+      .when(winCommand({ by: DIRECT_SALES, commissionId: '', tierHistory: [], entryTier: null }))
       .then([{ ...won, data: { ...won.data, partnerId: null, attribution: null } } as DealEvent]);
   });
 
   it('counts the cycle from the registration day: a win on that day is 0 days', () => {
     given(approvedDeal)
-      .when(winCommand({ closedOn: '2025-03-03', tier: null }))
-      .then([{ ...won, data: { ...won.data, closedOn: '2025-03-03', cycleDays: 0 } } as DealEvent]);
+      .when(winCommand({ closedOn: '2025-03-03' }))
+      .then([
+        { ...won, data: { ...won.data, closedOn: '2025-03-03', cycleDays: 0 } } as DealEvent,
+        { ...accrued, data: { ...accrued.data, accruedOn: '2025-03-03' } } as DealEvent,
+      ]);
   });
 
   it('is not confirmed by a partner user, nor by direct sales on a partner deal', () => {

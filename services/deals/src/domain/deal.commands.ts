@@ -1,4 +1,4 @@
-import type { CustomerClass, DealAttribution } from '@prm/contracts';
+import type { CustomerClass, DealAttribution, PartnerTier } from '@prm/contracts';
 
 export type Stage = 'registered' | 'approved' | 'qualified' | 'proposal' | 'negotiation';
 /** Open stages in order; a deal only moves forward through them, then to won or lost. */
@@ -79,8 +79,36 @@ export interface ApproveRegistration {
     readonly partnerPamId: string | null;
     readonly customerClass: CustomerClassFacts | null;
     readonly protectionDays: number;
+    /**
+     * The registration of the same customer (another partner's) that holds protection now, from
+     * the conflict registry checked against its stream; null when none does.
+     */
+    readonly protectionHolder: ProtectionHolder | null;
+    /** Set to move protection from the holder to this registration (the holder is revoked first). */
+    readonly transferProtection?: { readonly reason: string };
     readonly note?: string;
     readonly at: string;
+  };
+}
+
+/** The registration that protects a customer. */
+export interface ProtectionHolder {
+  readonly dealId: string;
+  readonly partnerId: string;
+  readonly protectedUntil: string;
+}
+
+/**
+ * Sent to the registration that holds protection when the vendor approves another one of the
+ * same customer with a transfer: it loses protection (it stays open) before the other gains it.
+ */
+export interface RevokeProtection {
+  readonly type: 'RevokeProtection';
+  readonly data: {
+    readonly by: ActorRef;
+    readonly partnerPamId: string | null;
+    readonly reason: string;
+    readonly transferredTo: { readonly dealId: string; readonly partnerId: string };
   };
 }
 
@@ -108,6 +136,8 @@ export interface ChangeStage {
     readonly estimatedValue?: { readonly amount: string; readonly currency: string };
     readonly expectedCloseDate?: string;
     readonly protectionDays: number;
+    /** The program's DealPolicyDefined.allowStageSkipping: open stages may be skipped forward. */
+    readonly allowStageSkipping?: boolean;
     readonly at: string;
   };
 }
@@ -138,8 +168,11 @@ export interface DecideProtectionExtension {
 
 export interface ExpireRegistration {
   readonly type: 'ExpireRegistration';
-  /** today: YYYY-MM-DD, the scheduler's clock. */
-  readonly data: { readonly today: string };
+  /**
+   * today: YYYY-MM-DD, the scheduler's clock; protectionDays: the program's window, which also
+   * closes a registration that never held protection (registration day + protectionDays).
+   */
+  readonly data: { readonly today: string; readonly protectionDays: number };
 }
 
 export interface RecordInfluence {
@@ -155,11 +188,20 @@ export interface RecordInfluence {
   };
 }
 
-/** The partner's tier on the registration date, from its tier history (the shell looks it up). */
-export interface TierOnDate {
-  readonly tier: 'registered' | 'silver' | 'gold' | 'platinum';
+/** One PartnerTierChanged of the partner, as the local partner view recorded it. */
+export interface TierChange {
+  readonly tier: PartnerTier;
   readonly discountPercent: number;
+  /** First day the tier applies (YYYY-MM-DD). */
   readonly effectiveFrom: string;
+  /** When the change was made (ISO date-time): it is not in force before that instant. */
+  readonly changedAt: string;
+}
+
+/** A tier of the partner's program (the entry tier is the program's first, lowest). */
+export interface ProgramTierFacts {
+  readonly tier: PartnerTier;
+  readonly discountPercent: number;
 }
 
 export interface WinDeal {
@@ -169,7 +211,10 @@ export interface WinDeal {
     readonly wonValue: { readonly amount: string; readonly currency: string };
     readonly closedOn: string;
     readonly commissionId: string;
-    readonly tier: TierOnDate | null;
+    /** The partner's tier history (every PartnerTierChanged the view has), any order. */
+    readonly tierHistory: readonly TierChange[];
+    /** The entry tier of the partner's program; null when the view does not know the program. */
+    readonly entryTier: ProgramTierFacts | null;
     /** Set when a reporting currency is configured and differs from the deal's. */
     readonly reporting: {
       readonly currency: string;
@@ -229,6 +274,7 @@ export type DealCommand =
   | RequestProtectionExtension
   | DecideProtectionExtension
   | ExpireRegistration
+  | RevokeProtection
   | RecordInfluence
   | WinDeal
   | LoseDeal

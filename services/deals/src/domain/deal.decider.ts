@@ -29,7 +29,10 @@ import type {
   LoseDeal,
   PartnerFacts,
   PayCommission,
+  ProgramTierFacts,
   RecordInfluence,
+  RevokeProtection,
+  TierChange,
   RegisterDeal,
   RejectRegistration,
   RequestProtectionExtension,
@@ -339,6 +342,24 @@ function approve(command: ApproveRegistration, deal: RegisteredDeal): Events {
       `the customer is class A: the vendor co-sells every deal, so assign a vendor co-seller before approving deal ${deal.dealId}`,
       { dealId: deal.dealId, customerClass },
     );
+  // Exactly one registration protects a customer: approving one that holds none, while another
+  // holds it, either is refused or explicitly takes protection over (the holder is revoked first).
+  const holder =
+    deal.protectedUntil === null && d.protectionHolder && d.protectionHolder.dealId !== deal.dealId
+      ? d.protectionHolder
+      : null;
+  if (holder && !d.transferProtection)
+    throw DomainError.precondition(
+      `deal ${deal.dealId} is in conflict: registration ${holder.dealId} of partner ${holder.partnerId} protects this customer until ${holder.protectedUntil}; reject this registration, or approve it with a transfer of protection and a reason`,
+      { dealId: deal.dealId, protectedBy: holder.dealId, protectedUntil: holder.protectedUntil },
+    );
+  if (holder && !isText(d.transferProtection?.reason, 2000))
+    throw DomainError.invalid([
+      {
+        field: 'transferProtection.reason',
+        reason: 'is required: both partners are told why protection moves (at most 2000 characters)',
+      },
+    ]);
   const suggested =
     customerClass === 'B' && !deal.coSeller
       ? (d.customerClass?.accountOwner ?? d.partnerPamId ?? undefined)
@@ -357,6 +378,34 @@ function approve(command: ApproveRegistration, deal: RegisteredDeal): Events {
         ...(suggested && { suggestedCoSeller: suggested }),
         approvedBy: d.by.id,
         ...(d.note?.trim() && { note: d.note.trim() }),
+        ...(holder && { protectionTransferredFrom: holder.dealId }),
+      },
+    },
+  ];
+}
+
+/** The first half of a transfer: the registration that holds protection loses it (it stays open). */
+function revokeProtection(command: RevokeProtection, deal: RegisteredDeal): Events {
+  const d = command.data;
+  requirePartnerRegistration(deal, 'hold protection');
+  requireApprover(d.by, d.partnerPamId, 'transfer protection');
+  if (!isText(d.reason, 2000))
+    throw DomainError.invalid([
+      { field: 'reason', reason: 'is required: the partner is told why it loses protection' },
+    ]);
+  requireOpen(deal, 'revoke its protection');
+  if (deal.protectedUntil === null) return [];
+  return [
+    {
+      type: 'DealProtectionRevoked',
+      data: {
+        dealId: deal.dealId,
+        partnerId: deal.partnerId!,
+        protectedUntil: deal.protectedUntil,
+        reason: d.reason.trim(),
+        revokedBy: d.by.id,
+        transferredToDealId: d.transferredTo.dealId,
+        transferredToPartnerId: d.transferredTo.partnerId,
       },
     },
   ];
@@ -428,13 +477,6 @@ function changeStage(command: ChangeStage, deal: RegisteredDeal): Events {
     throw DomainError.precondition(
       'a registration is approved with ApproveRegistration, by a vendor admin or the partner’s PAM',
     );
-  const from = STAGES.indexOf(deal.stage);
-  const to = STAGES.indexOf(stage);
-  if (to <= from)
-    throw DomainError.precondition(
-      `deal ${deal.dealId} is at ${deal.stage}; it moves only forward (${STAGES.slice(from + 1).join(', ')}), or to won or lost`,
-      { from: deal.stage, to: stage },
-    );
   if (deal.channel === 'partner' && !deal.approved)
     throw DomainError.precondition(
       `deal ${deal.dealId} is not approved yet; it cannot move to ${stage} before approval`,
@@ -442,6 +484,13 @@ function changeStage(command: ChangeStage, deal: RegisteredDeal): Events {
         from: deal.stage,
         to: stage,
       },
+    );
+  const allowed = allowedNextStages(deal, d.allowStageSkipping === true);
+  if (!allowed.includes(stage))
+    throw DomainError.precondition(
+      `deal ${deal.dealId} is at ${deal.stage}; allowed next stages: ${[...allowed, 'won', 'lost'].join(', ')}` +
+        (d.allowStageSkipping ? '' : ' (the program does not allow skipping stages)'),
+      { from: deal.stage, to: stage, allowed: [...allowed, 'won', 'lost'] },
     );
   // Progress renews the protection of a registration that holds it.
   const renewed =
@@ -465,6 +514,21 @@ function changeStage(command: ChangeStage, deal: RegisteredDeal): Events {
 }
 
 const maxDate = (a: string, b: string) => (a > b ? a : b);
+
+/**
+ * The one stage rule: an open deal moves forward by one stage (any later open stage when its
+ * program allows skipping), or to won or lost with their own commands. A partner registration
+ * reaches "approved" only through ApproveRegistration.
+ */
+export function allowedNextStages(
+  deal: { stage: Stage; channel: 'partner' | 'direct' },
+  allowSkipping: boolean,
+): Stage[] {
+  const later = STAGES.slice(STAGES.indexOf(deal.stage) + 1).filter(
+    (s) => !(s === 'approved' && deal.channel === 'partner'),
+  );
+  return allowSkipping ? later : later.slice(0, 1);
+}
 
 // ── protection ───────────────────────────────────────────────────────────────────────────
 function requestExtension(command: RequestProtectionExtension, deal: RegisteredDeal): Events {
@@ -544,19 +608,46 @@ function decideExtension(command: DecideProtectionExtension, deal: RegisteredDea
   ];
 }
 
+/**
+ * The end of a protection window. A registration that holds protection loses it
+ * (DealProtectionLapsed: the deal stays open, another partner may now register the customer with
+ * protection). A registration that never held protection closes when the same window, counted
+ * from its registration day, ends (DealRegistrationExpired with neverProtected).
+ */
 function expire(command: ExpireRegistration, deal: RegisteredDeal): Events {
-  const { today } = command.data;
+  const { today, protectionDays } = command.data;
   if (!isIsoDate(today)) throw DomainError.invalid([{ field: 'today', reason: 'must be a date YYYY-MM-DD' }]);
-  if (deal.status !== 'open' || deal.channel !== 'partner' || deal.protectedUntil === null) return [];
-  if (deal.protectedUntil >= today) return [];
+  if (deal.status !== 'open' || deal.channel !== 'partner') return [];
+  if (deal.protectedUntil !== null) {
+    if (deal.protectedUntil >= today) return [];
+    return [
+      {
+        type: 'DealProtectionLapsed',
+        data: {
+          dealId: deal.dealId,
+          partnerId: deal.partnerId!,
+          protectedUntil: deal.protectedUntil,
+          lastStage: deal.stage,
+        },
+      },
+    ];
+  }
+  if (deal.everProtected || deal.approved) return [];
+  if (!Number.isInteger(protectionDays) || protectionDays < 1)
+    throw DomainError.invalid([
+      { field: 'protectionDays', reason: 'must be a whole number of days, at least 1' },
+    ]);
+  const windowEnd = addDays(deal.registeredOn, protectionDays);
+  if (windowEnd >= today) return [];
   return [
     {
       type: 'DealRegistrationExpired',
       data: {
         dealId: deal.dealId,
         partnerId: deal.partnerId!,
-        protectedUntil: deal.protectedUntil,
+        protectedUntil: windowEnd,
         lastStage: deal.stage,
+        neverProtected: true,
       },
     },
   ];
@@ -654,6 +745,24 @@ function win(command: WinDeal, deal: RegisteredDeal): Events {
       { field: 'wonValue.currency', reason: `must be the deal’s currency ${deal.estimatedValue.currency}` },
     ]);
   const customerClass = d.customerClass?.customerClass ?? deal.customerClass ?? undefined;
+  if (deal.channel === 'partner' && customerClass === 'A' && !deal.coSeller)
+    throw DomainError.precondition(
+      `the customer is class A: the vendor co-sells every deal, so assign a vendor co-seller before deal ${deal.dealId} is won`,
+      { dealId: deal.dealId, customerClass },
+    );
+  const tier =
+    deal.channel === 'partner'
+      ? tierInForce(
+          d.tierHistory ?? [],
+          d.entryTier,
+          deal.registered.registeredAt ?? `${deal.registeredOn}T00:00:00.000Z`,
+        )
+      : null;
+  if (deal.channel === 'partner' && !tier)
+    throw DomainError.precondition(
+      `the commission of deal ${deal.dealId} cannot be computed: partner ${deal.partnerId} had no tier at its registration and the deals service does not know the entry tier of its program "${deal.registered.program ?? 'default'}"; the win is not recorded`,
+      { dealId: deal.dealId, partnerId: deal.partnerId, program: deal.registered.program ?? 'default' },
+    );
   const influencers = [...new Set(Object.values(deal.influences).map((i) => i.partnerId))];
   const events: Events = [
     {
@@ -671,8 +780,8 @@ function win(command: WinDeal, deal: RegisteredDeal): Events {
       },
     },
   ];
-  if (deal.channel === 'partner' && d.tier) {
-    const amount = percentOf(wonValue.amount, d.tier.discountPercent);
+  if (deal.channel === 'partner' && tier) {
+    const amount = percentOf(wonValue.amount, tier.discountPercent);
     let reporting: DataOf<'CommissionAccrued'>['reporting'];
     if (d.reporting && d.reporting.currency !== wonValue.currency) {
       if (!d.reporting.rate)
@@ -692,18 +801,48 @@ function win(command: WinDeal, deal: RegisteredDeal): Events {
         dealId: deal.dealId,
         partnerId: deal.partnerId!,
         commissionId: d.commissionId,
-        tier: d.tier.tier,
-        ratePercent: d.tier.discountPercent,
+        tier: tier.tier,
+        ratePercent: tier.discountPercent,
         baseAmount: wonValue,
         amount: { amount, currency: wonValue.currency },
         attribution: deal.attribution ?? 'sourced',
         tierOn: deal.registeredOn,
         accruedOn: d.closedOn,
         ...(reporting && { reporting }),
+        ...(deal.registered.registeredAt && { tierAt: deal.registered.registeredAt }),
+        ...(tier.entry && { entryTier: true }),
+        protectedAtWin: deal.protectedUntil !== null,
       },
     });
   }
   return events;
+}
+
+/**
+ * The tier that pays a deal: the one in force at the instant of its registration. A tier row is
+ * in force from the start of its effectiveFrom day, but never before the instant it was made, so
+ * a change made after the registration (even dated the same day, or backdated) pays later deals
+ * only, and a future-dated one only from its day. Of the rows in force, the last one made wins:
+ * the partners service keeps tier changes in effective-date order, and the starting tier the view
+ * records at a partner's registration is superseded by any change made after it, even one dated
+ * before the registration. With no row in force, the program's entry tier: every registered
+ * partner has a tier. Null only when even that is unknown.
+ */
+export function tierInForce(
+  history: readonly TierChange[],
+  entryTier: ProgramTierFacts | null,
+  at: string,
+): (ProgramTierFacts & { entry: boolean }) | null {
+  const day = dayOf(at);
+  const instant = Date.parse(at);
+  let best: TierChange | null = null;
+  for (const change of history) {
+    const made = Date.parse(change.changedAt);
+    if (change.effectiveFrom > day || made > instant) continue;
+    if (!best || made >= Date.parse(best.changedAt)) best = change;
+  }
+  if (best) return { tier: best.tier, discountPercent: best.discountPercent, entry: false };
+  return entryTier ? { ...entryTier, entry: true } : null;
 }
 
 function lose(command: LoseDeal, deal: RegisteredDeal): Events {
@@ -865,6 +1004,8 @@ function decide(command: DealCommand, state: DealState): readonly DealEvent[] {
       return decideExtension(command, state);
     case 'ExpireRegistration':
       return expire(command, state);
+    case 'RevokeProtection':
+      return revokeProtection(command, state);
     case 'RecordInfluence':
       return recordInfluence(command, state);
     case 'WinDeal':

@@ -7,6 +7,8 @@ export type DealEvent =
   | { type: 'DealRegistrationApproved'; data: DataOf<'DealRegistrationApproved'> }
   | { type: 'DealRegistrationRejected'; data: DataOf<'DealRegistrationRejected'> }
   | { type: 'DealRegistrationExpired'; data: DataOf<'DealRegistrationExpired'> }
+  | { type: 'DealProtectionLapsed'; data: DataOf<'DealProtectionLapsed'> }
+  | { type: 'DealProtectionRevoked'; data: DataOf<'DealProtectionRevoked'> }
   | { type: 'DealCoSellerAssigned'; data: DataOf<'DealCoSellerAssigned'> }
   | { type: 'DealProtectionExtensionRequested'; data: DataOf<'DealProtectionExtensionRequested'> }
   | { type: 'DealProtectionExtended'; data: DataOf<'DealProtectionExtended'> }
@@ -27,6 +29,8 @@ export const DEAL_EVENT_TYPES: readonly DealEventType[] = [
   'DealRegistrationApproved',
   'DealRegistrationRejected',
   'DealRegistrationExpired',
+  'DealProtectionLapsed',
+  'DealProtectionRevoked',
   'DealCoSellerAssigned',
   'DealProtectionExtensionRequested',
   'DealProtectionExtended',

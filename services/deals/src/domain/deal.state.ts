@@ -36,6 +36,8 @@ export interface RegisteredDeal {
   readonly expectedCloseDate: string;
   readonly approved: boolean;
   readonly protectedUntil: string | null;
+  /** Whether the registration held protection at some point (a later one in conflict never did). */
+  readonly everProtected: boolean;
   readonly coSeller: string | null;
   readonly customerClass: CustomerClass | null;
   readonly conflicts: number;
@@ -68,6 +70,7 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
       expectedCloseDate: d.expectedCloseDate,
       approved: false,
       protectedUntil: d.protectedUntil ?? null,
+      everProtected: d.protectedUntil != null,
       coSeller: null,
       customerClass: d.customerClass ?? null,
       conflicts: 0,
@@ -86,12 +89,17 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
         stage: 'approved',
         approved: true,
         protectedUntil: event.data.protectedUntil,
+        everProtected: true,
         customerClass: event.data.customerClass ?? state.customerClass,
       };
     case 'DealRegistrationRejected':
       return { ...state, status: 'rejected', protectedUntil: null };
     case 'DealRegistrationExpired':
       return { ...state, status: 'expired', protectedUntil: null };
+    // The deal stays open without protection: it may progress and be won.
+    case 'DealProtectionLapsed':
+    case 'DealProtectionRevoked':
+      return { ...state, protectedUntil: null };
     case 'DealCoSellerAssigned':
       return { ...state, coSeller: event.data.coSeller };
     case 'DealProtectionExtensionRequested':

@@ -77,6 +77,7 @@ export function dealPolicy(input: {
   program: string;
   protectionDays: number;
   maxExtensionDays: number;
+  allowStageSkipping?: boolean;
 }): DataOf<'DealPolicyDefined'> {
   const v = new Violations();
   if (!/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/.test(input.program ?? ''))
@@ -85,11 +86,14 @@ export function dealPolicy(input: {
     v.add('protectionDays', 'must be a whole number of days from 1 to 730');
   if (!Number.isInteger(input.maxExtensionDays) || input.maxExtensionDays < 0 || input.maxExtensionDays > 365)
     v.add('maxExtensionDays', 'must be a whole number of days from 0 to 365');
+  if (input.allowStageSkipping !== undefined && typeof input.allowStageSkipping !== 'boolean')
+    v.add('allowStageSkipping', 'must be true or false');
   v.throwIfAny();
   return {
     program: input.program,
     protectionDays: input.protectionDays,
     maxExtensionDays: input.maxExtensionDays,
+    ...(input.allowStageSkipping && { allowStageSkipping: true }),
   };
 }
 

@@ -30,6 +30,7 @@ import {
   REQUEST_ID,
   SECOND_REQUEST_ID,
   stageChanged,
+  winCommand,
   won,
 } from './testing/deal.fixtures';
 
@@ -62,7 +63,10 @@ const decide = (overrides: Partial<DecideProtectionExtension['data']> = {}): Dec
   },
 });
 
-const expire = (today: string): ExpireRegistration => ({ type: 'ExpireRegistration', data: { today } });
+const expire = (today: string, protectionDays = 90): ExpireRegistration => ({
+  type: 'ExpireRegistration',
+  data: { today, protectionDays },
+});
 
 /** 2025-06-08 + 30 days: 22 days to 2025-06-30, 8 more to 2025-07-08. */
 const extended: DealEvent = {
@@ -210,58 +214,62 @@ describe('DecideProtectionExtension', () => {
   });
 });
 
-describe('ExpireRegistration', () => {
-  it('expires an open partner deal the day after its last protected day', () => {
+const lapsed = (protectedUntil: string, lastStage: 'registered' | 'approved' | 'qualified'): DealEvent => ({
+  type: 'DealProtectionLapsed',
+  data: { dealId: DEAL_ID, partnerId: PARTNER_ID, protectedUntil, lastStage },
+});
+
+// Issue 21 item 5: protection lapsing is not the deal dying. The old decider closed the deal
+// (DealRegistrationExpired) when protection ended, and never closed a registration that held none.
+describe('ExpireRegistration: protection lapses, the deal stays open', () => {
+  it('lapses the protection of an open partner deal the day after its last protected day', () => {
     given(approvedDeal)
       .when(expire('2025-06-09'))
-      .then([
-        {
-          type: 'DealRegistrationExpired',
-          data: {
-            dealId: DEAL_ID,
-            partnerId: PARTNER_ID,
-            protectedUntil: APPROVED_UNTIL,
-            lastStage: 'approved',
-          },
-        },
-      ]);
+      .then([lapsed(APPROVED_UNTIL, 'approved')]);
   });
 
-  it('does not expire on the last protected day itself', () => {
+  it('does not lapse on the last protected day itself', () => {
     given(approvedDeal).when(expire(APPROVED_UNTIL)).thenNothing();
   });
 
-  it('expires an unapproved registration after its registration window, at stage registered', () => {
+  it('lapses an unapproved registration’s protection after its registration window, at stage registered', () => {
     given(registeredDeal)
       .when(expire('2025-06-02'))
-      .then([
-        {
-          type: 'DealRegistrationExpired',
-          data: {
-            dealId: DEAL_ID,
-            partnerId: PARTNER_ID,
-            protectedUntil: PROTECTED_UNTIL,
-            lastStage: 'registered',
-          },
-        },
-      ]);
+      .then([lapsed(PROTECTED_UNTIL, 'registered')]);
   });
 
   it('does nothing the second time', () => {
-    given([
-      ...approvedDeal,
-      {
-        type: 'DealRegistrationExpired',
-        data: {
-          dealId: DEAL_ID,
-          partnerId: PARTNER_ID,
-          protectedUntil: APPROVED_UNTIL,
-          lastStage: 'approved',
-        },
-      },
-    ])
-      .when(expire('2025-06-10'))
+    given([...approvedDeal, lapsed(APPROVED_UNTIL, 'approved')])
+      .when(expire('2026-01-10'))
       .thenNothing();
+  });
+
+  it('leaves the deal open: it still progresses (without renewing protection) and is won with its commission', () => {
+    given([...approvedDeal, lapsed(APPROVED_UNTIL, 'approved')])
+      .when({
+        type: 'ChangeStage',
+        data: { by: PAM, stage: 'qualified', protectionDays: 90, at: '2025-06-10T09:00:00.000Z' },
+      })
+      .then([stageChanged('qualified', 'approved')]);
+    given([...approvedDeal, lapsed(APPROVED_UNTIL, 'approved')])
+      .when(winCommand({ closedOn: '2025-06-10', at: '2025-06-10T12:00:00.000Z' }))
+      .then([
+        { ...won, data: { ...won.data, closedOn: '2025-06-10', cycleDays: 99 } } as DealEvent,
+        // A deal won without protection earns its tier’s commission like any other win.
+        {
+          ...accrued,
+          data: { ...accrued.data, accruedOn: '2025-06-10', protectedAtWin: false },
+        } as DealEvent,
+      ]);
+  });
+
+  it('holds no protection to extend once it lapsed', () => {
+    refused(
+      [...approvedDeal, lapsed(APPROVED_UNTIL, 'approved')],
+      request(),
+      'FAILED_PRECONDITION',
+      /holds no protection to extend/,
+    );
   });
 
   it('respects renewed and extended protection', () => {
@@ -273,7 +281,7 @@ describe('ExpireRegistration', () => {
       .thenNothing();
   });
 
-  it('never expires a direct deal, a closed deal, or a registration without protection', () => {
+  it('never touches a direct deal or a closed deal', () => {
     given(directDeal).when(expire('2026-01-01')).thenNothing();
     given([...approvedDeal, won, accrued])
       .when(expire('2026-01-01'))
@@ -281,12 +289,58 @@ describe('ExpireRegistration', () => {
     given([...approvedDeal, lost])
       .when(expire('2026-01-01'))
       .thenNothing();
-    given([registeredWith({ holdsProtection: false, protectedUntil: null })])
-      .when(expire('2026-01-01'))
-      .thenNothing();
   });
 
   it('needs a date', () => {
     refused(approvedDeal, expire('2025-06-31'), 'INVALID_ARGUMENT', /today: must be a date YYYY-MM-DD/);
+  });
+});
+
+describe('ExpireRegistration: a registration that never held protection closes after the same window', () => {
+  const unprotected = [registeredWith({ holdsProtection: false, protectedUntil: null })];
+
+  it('closes it the day after registration day + the program’s days (2025-03-03 + 90 = 2025-06-01)', () => {
+    given(unprotected)
+      .when(expire('2025-06-02'))
+      .then([
+        {
+          type: 'DealRegistrationExpired',
+          data: {
+            dealId: DEAL_ID,
+            partnerId: PARTNER_ID,
+            protectedUntil: PROTECTED_UNTIL,
+            lastStage: 'registered',
+            neverProtected: true,
+          },
+        },
+      ]);
+  });
+
+  it('counts the program’s window: 30 days end on 2025-04-02', () => {
+    given(unprotected).when(expire('2025-04-02', 30)).thenNothing();
+    given(unprotected)
+      .when(expire('2025-04-03', 30))
+      .then([
+        {
+          type: 'DealRegistrationExpired',
+          data: {
+            dealId: DEAL_ID,
+            partnerId: PARTNER_ID,
+            protectedUntil: '2025-04-02',
+            lastStage: 'registered',
+            neverProtected: true,
+          },
+        },
+      ]);
+  });
+
+  it('keeps it open within the window', () => {
+    given(unprotected).when(expire(PROTECTED_UNTIL)).thenNothing();
+  });
+
+  it('does not close a registration that lost its protection (lapsed or revoked): it stays open', () => {
+    given([...registeredDeal, lapsed(PROTECTED_UNTIL, 'registered')])
+      .when(expire('2026-01-01'))
+      .thenNothing();
   });
 });

@@ -48,11 +48,12 @@ describe('ChangeStage: forward through the stages', () => {
       .then([stageChanged('qualified', 'approved', '2025-09-01')]);
   });
 
-  it('may skip stages forward, moved by the partner’s own user with a new value and close date', () => {
+  it('may skip stages forward when the program allows it, moved by the partner’s own user with a new value and close date', () => {
     given(approvedDeal)
       .when(
         changeStage('negotiation', {
           by: PARTNER_USER,
+          allowStageSkipping: true,
           estimatedValue: { amount: '1750000', currency: 'rub' },
           expectedCloseDate: '2025-07-31',
         }),
@@ -85,8 +86,58 @@ describe('ChangeStage: forward through the stages', () => {
       .when(changeStage('approved', { by: DIRECT_SALES }))
       .then([direct('approved', 'registered')]);
     given(directDeal)
-      .when(changeStage('qualified', { by: DIRECT_SALES }))
+      .when(changeStage('qualified', { by: DIRECT_SALES, allowStageSkipping: true }))
       .then([direct('qualified', 'registered')]);
+  });
+});
+
+// Issue 21 item 14: the allowed moves are one rule. The old decider accepted any forward skip
+// (qualified → negotiation) and, from negotiation, refused with an empty list of stages.
+describe('ChangeStage: one stage at a time unless the program allows skipping', () => {
+  it('refuses a skip qualified → negotiation, listing the allowed next stages', () => {
+    const error = refused(
+      [...approvedDeal, stageChanged('qualified', 'approved')],
+      changeStage('negotiation'),
+      'FAILED_PRECONDITION',
+      /is at qualified; allowed next stages: proposal, won, lost \(the program does not allow skipping stages\)/,
+    );
+    assert.deepEqual(error.details, {
+      from: 'qualified',
+      to: 'negotiation',
+      allowed: ['proposal', 'won', 'lost'],
+    });
+  });
+
+  it('lists won and lost from negotiation, never an empty list', () => {
+    refused(
+      [
+        ...approvedDeal,
+        stageChanged('qualified', 'approved'),
+        stageChanged('proposal', 'qualified'),
+        stageChanged('negotiation', 'proposal'),
+      ],
+      changeStage('proposal'),
+      'FAILED_PRECONDITION',
+      /is at negotiation; allowed next stages: won, lost/,
+    );
+  });
+
+  it('lists every later open stage when skipping is allowed', () => {
+    refused(
+      [...approvedDeal, stageChanged('qualified', 'approved'), stageChanged('proposal', 'qualified')],
+      changeStage('qualified', { allowStageSkipping: true }),
+      'FAILED_PRECONDITION',
+      /is at proposal; allowed next stages: negotiation, won, lost$/,
+    );
+  });
+
+  it('refuses a skip of a direct deal too (registered → qualified)', () => {
+    refused(
+      directDeal,
+      changeStage('qualified', { by: DIRECT_SALES }),
+      'FAILED_PRECONDITION',
+      /is at registered; allowed next stages: approved, won, lost/,
+    );
   });
 });
 
@@ -96,9 +147,13 @@ describe('ChangeStage: refusals', () => {
       [...approvedDeal, stageChanged('qualified', 'approved'), stageChanged('proposal', 'qualified')],
       changeStage('qualified'),
       'FAILED_PRECONDITION',
-      /is at proposal; it moves only forward \(negotiation\), or to won or lost/,
+      /is at proposal; allowed next stages: negotiation, won, lost/,
     );
-    assert.deepEqual(error.details, { from: 'proposal', to: 'qualified' });
+    assert.deepEqual(error.details, {
+      from: 'proposal',
+      to: 'qualified',
+      allowed: ['negotiation', 'won', 'lost'],
+    });
   });
 
   it('refuses to "move" to the stage it is at', () => {
@@ -106,7 +161,7 @@ describe('ChangeStage: refusals', () => {
       [...approvedDeal, stageChanged('qualified', 'approved')],
       changeStage('qualified'),
       'FAILED_PRECONDITION',
-      /is at qualified; it moves only forward/,
+      /is at qualified; allowed next stages: proposal, won, lost/,
     );
   });
 

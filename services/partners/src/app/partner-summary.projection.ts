@@ -1,7 +1,14 @@
 import type { DataOf, RecordedEvent } from '@prm/contracts';
 import type { Projection } from '@prm/projections';
 import { EntitySchema, type EntityManager } from 'typeorm';
-import { fitScore, type FitInput, type FitScore, type IdealPartnerProfile } from '../domain';
+import {
+  afterTierChange,
+  fitScore,
+  type FitInput,
+  type FitScore,
+  type IdealPartnerProfile,
+  type TierSchedule,
+} from '../domain';
 import { partnerSummaryMigrations } from './partners.migrations';
 
 export interface PartnerSummaryRow {
@@ -21,6 +28,9 @@ export interface PartnerSummaryRow {
   stage: string;
   stage_entered_at: Date;
   tier: string | null;
+  /** A future-dated tier change not in force yet, and its first day (YYYY-MM-DD). */
+  scheduled_tier: string | null;
+  scheduled_tier_from: string | null;
   pam_id: string | null;
   version: string;
   updated_at: Date;
@@ -47,6 +57,8 @@ export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
     stage: { type: 'text' },
     stage_entered_at: { type: 'timestamptz' },
     tier: { type: 'text', nullable: true },
+    scheduled_tier: { type: 'text', nullable: true },
+    scheduled_tier_from: { type: 'text', nullable: true },
     pam_id: { type: 'text', nullable: true },
     version: { type: 'bigint' },
     updated_at: { type: 'timestamptz' },
@@ -169,6 +181,8 @@ export const partnerSummaryProjection: Projection = {
           stage: 'prospect',
           stage_entered_at: new Date(event.metadata.occurredAt),
           tier: d.tier ?? null,
+          scheduled_tier: null,
+          scheduled_tier_from: null,
           pam_id: null,
           fit_score: null,
           fit_explanation: null,
@@ -240,7 +254,25 @@ export const partnerSummaryProjection: Projection = {
       }
       case 'PartnerTierChanged': {
         const d = event.data as DataOf<'PartnerTierChanged'>;
-        await rows.update({ partner_id: d.partnerId }, { tier: d.tier, ...common });
+        const row = await rows.findOne({ where: { partner_id: d.partnerId } });
+        const next = afterTierChange(
+          {
+            tier: (row?.tier ?? null) as TierSchedule['tier'],
+            scheduledTier: (row?.scheduled_tier ?? null) as TierSchedule['tier'],
+            scheduledTierFrom: row?.scheduled_tier_from ?? null,
+          },
+          d,
+          event.metadata.occurredAt.slice(0, 10),
+        );
+        await rows.update(
+          { partner_id: d.partnerId },
+          {
+            tier: next.tier,
+            scheduled_tier: next.scheduledTier,
+            scheduled_tier_from: next.scheduledTierFrom,
+            ...common,
+          },
+        );
         return;
       }
       case 'PamAssigned': {

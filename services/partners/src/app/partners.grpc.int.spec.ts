@@ -443,6 +443,32 @@ function partnersGrpcSuite(
       );
     });
 
+    it('shows a future-dated tier change as scheduled, not as the current tier, until its day', async () => {
+      clock = at(50); // 2026-02-20
+      await call('changeTier', {
+        actor: admin,
+        partnerId: first,
+        tier: 'gold',
+        effectiveFrom: '2026-03-01',
+        overrideReason: 'new contract from March',
+      });
+      const scheduled = await eventually('the scheduled tier projected', async () => {
+        const p = await call('getPartner', { actor: admin, partnerId: first });
+        return p.scheduledTier === 'gold' ? p : null;
+      });
+      assert.equal(scheduled!.tier, 'silver');
+      assert.equal(scheduled!.scheduledTierFrom, '2026-03-01');
+      const silver = await call('listPartners', { actor: admin, tier: 'silver' });
+      assert.ok((silver.partners as Array<{ partnerId: string }>).some((p) => p.partnerId === first));
+      clock = at(59); // 2026-03-01: in force
+      const now = await call('getPartner', { actor: admin, partnerId: first });
+      assert.equal(now.tier, 'gold');
+      assert.equal(now.scheduledTier, '');
+      const gold = await call('listPartners', { actor: admin, tier: 'gold' });
+      assert.ok((gold.partners as Array<{ partnerId: string }>).some((p) => p.partnerId === first));
+      clock = at(50);
+    });
+
     it('refuses spending more MDF than the unspent allocation, naming what is left', async () => {
       const allocationId = randomUUID();
       await call('allocateMdf', {

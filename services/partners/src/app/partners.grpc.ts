@@ -7,6 +7,7 @@ import {
   type GrpcBinding,
   type RunningGrpcServer,
 } from '@prm/grpc';
+import { tierScheduleAsOf, type TierSchedule } from '../domain';
 import type { Actor, PartnersApplication, CommandResult } from './partners.application';
 import type { PartnerSummaryRow } from './partner-summary.projection';
 import { PartnersQueries } from './partners.queries';
@@ -68,7 +69,15 @@ const money = (m: unknown) => ({
   currency: str((m as MoneyMessage | undefined)?.currency),
 });
 
-function toPartnerMessage(row: PartnerSummaryRow) {
+function toPartnerMessage(row: PartnerSummaryRow, today: string) {
+  const tier = tierScheduleAsOf(
+    {
+      tier: row.tier as TierSchedule['tier'],
+      scheduledTier: (row.scheduled_tier ?? null) as TierSchedule['tier'],
+      scheduledTierFrom: row.scheduled_tier_from ?? null,
+    },
+    today,
+  );
   return {
     partnerId: row.partner_id,
     legalName: row.legal_name,
@@ -84,7 +93,9 @@ function toPartnerMessage(row: PartnerSummaryRow) {
     industries: row.industries,
     stage: row.stage,
     stageEnteredAt: new Date(row.stage_entered_at).toISOString(),
-    tier: row.tier ?? '',
+    tier: tier.tier ?? '',
+    scheduledTier: tier.scheduledTier ?? '',
+    scheduledTierFrom: tier.scheduledTierFrom ?? '',
     pamId: row.pam_id ?? '',
     fitScore: row.fit_score ?? -1,
     fitExplanation: row.fit_explanation ?? [],
@@ -94,6 +105,7 @@ function toPartnerMessage(row: PartnerSummaryRow) {
 
 /** The gRPC methods of prm.partners.v1.PartnersService over the application layer. */
 export function partnersGrpcHandlers(app: PartnersApplication, queries: PartnersQueries) {
+  const today = () => app.now().toISOString().slice(0, 10);
   return {
     async registerPartner(r: Req) {
       return ref(
@@ -265,7 +277,7 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
     },
     async getPartner(r: Req) {
       actorOf(r);
-      return toPartnerMessage(await app.getPartner(partnerIdOf(r)));
+      return toPartnerMessage(await app.getPartner(partnerIdOf(r)), today());
     },
     async listPartners(r: Req) {
       actorOf(r);
@@ -279,8 +291,9 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
         maxFit: r.maxFit === undefined || r.maxFit === null ? undefined : Number(r.maxFit),
         limit: r.limit ? Number(r.limit) : undefined,
         cursor: str(r.cursor) || undefined,
+        today: today(),
       });
-      return { partners: page.items.map(toPartnerMessage), nextCursor: page.nextCursor };
+      return { partners: page.items.map((p) => toPartnerMessage(p, today())), nextCursor: page.nextCursor };
     },
     async getJourneyTimeline(r: Req) {
       actorOf(r);
@@ -303,7 +316,10 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
       actorOf(r);
       const rows = await queries.stalledPartners(r.days ? Number(r.days) : 30, app.now());
       return {
-        partners: rows.map((p) => ({ partner: toPartnerMessage(p), daysWithoutProgress: p.daysInStage })),
+        partners: rows.map((p) => ({
+          partner: toPartnerMessage(p, today()),
+          daysWithoutProgress: p.daysInStage,
+        })),
       };
     },
     async defineIdealPartnerProfile(r: Req) {

@@ -104,4 +104,13 @@ CREATE TABLE partners_certifications (
 CREATE INDEX partners_certifications_due ON partners_certifications (expires_on) WHERE NOT expired;
 `,
   },
+  {
+    version: 5,
+    name: 'scheduled tier',
+    sql: `
+-- A future-dated tier change is shown as scheduled (tier and first day, YYYY-MM-DD) until its day;
+-- tier stays the one in force (see tierScheduleAsOf).
+ALTER TABLE partners_partner_summary ADD COLUMN scheduled_tier text, ADD COLUMN scheduled_tier_from text;
+`,
+  },
 ];

@@ -4,7 +4,10 @@ import { JOURNEY_STAGES } from '../domain';
 import type { PartnerSummaryRow } from './partner-summary.projection';
 
 export interface ListPartnersFilter {
+  /** The tier in force on `today` (a scheduled tier counts from its first day). */
   tier?: string;
+  /** YYYY-MM-DD, the caller's clock; the tier filter needs it (default: the database's date). */
+  today?: string;
   stage?: string;
   pamId?: string;
   region?: string;
@@ -95,7 +98,12 @@ export class PartnersQueries {
       params.push(value);
       where.push(`${column} = $${params.length}`);
     };
-    add('tier', filter.tier);
+    if (filter.tier) {
+      params.push(filter.today ?? null, filter.tier);
+      where.push(
+        `(CASE WHEN scheduled_tier_from <= COALESCE($${params.length - 1}::text, current_date::text) THEN scheduled_tier ELSE tier END) = $${params.length}`,
+      );
+    }
     add('stage', filter.stage);
     add('pam_id', filter.pamId);
     add('region', filter.region);

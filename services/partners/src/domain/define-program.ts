@@ -1,4 +1,4 @@
-import type { DataOf } from '@prm/contracts';
+import { DEFAULT_PROGRAM_TIERS, type DataOf } from '@prm/contracts';
 import { Violations } from '@prm/domain';
 import { eventDataOf } from './event-data';
 import { DEFAULT_ONBOARDING_CHECKLIST, type OnboardingStepDefinition } from './onboarding';
@@ -28,26 +28,7 @@ export function defineProgram(input: unknown): ProgramDefinition {
 export const DEFAULT_PROGRAM_DEFINITION: ProgramDefinition = {
   program: 'default',
   name: 'Partner program',
-  tiers: [
-    { tier: 'registered', discountPercent: 10, requirements: {} },
-    { tier: 'silver', discountPercent: 20, requirements: { certifiedPeople: 2 } },
-    {
-      tier: 'gold',
-      discountPercent: 30,
-      requirements: {
-        certifiedPeople: 5,
-        trailing12MonthRevenue: { amount: '10000000.00', currency: 'RUB' },
-      },
-    },
-    {
-      tier: 'platinum',
-      discountPercent: 40,
-      requirements: {
-        certifiedPeople: 10,
-        trailing12MonthRevenue: { amount: '50000000.00', currency: 'RUB' },
-      },
-    },
-  ],
+  tiers: DEFAULT_PROGRAM_TIERS,
   onboardingChecklist: [...DEFAULT_ONBOARDING_CHECKLIST],
 };
 

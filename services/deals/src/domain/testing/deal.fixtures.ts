@@ -202,7 +202,15 @@ export const lost: DealEvent = {
 export const WON_AMOUNT = '1234567.89';
 export const CLOSED_ON = '2025-05-20';
 export const WIN_AT = '2025-05-21T08:00:00.000Z';
-export const GOLD = { tier: 'gold', discountPercent: 12.5, effectiveFrom: '2025-01-01' } as const;
+/** Gold from 2025-01-01, decided on 2024-12-20: in force at the registration (2025-03-03 10:00). */
+export const GOLD = {
+  tier: 'gold',
+  discountPercent: 12.5,
+  effectiveFrom: '2025-01-01',
+  changedAt: '2024-12-20T09:00:00.000Z',
+} as const;
+/** The program's entry tier: what a partner holds before its first tier change. */
+export const ENTRY_TIER = { tier: 'registered', discountPercent: 10 } as const;
 
 export const winCommand = (overrides: Partial<WinDeal['data']> = {}): WinDeal => ({
   type: 'WinDeal',
@@ -211,7 +219,8 @@ export const winCommand = (overrides: Partial<WinDeal['data']> = {}): WinDeal =>
     wonValue: { amount: WON_AMOUNT, currency: 'RUB' },
     closedOn: CLOSED_ON,
     commissionId: COMMISSION_ID,
-    tier: GOLD,
+    tierHistory: [GOLD],
+    entryTier: ENTRY_TIER,
     reporting: null,
     customerClass: null,
     at: WIN_AT,
@@ -246,6 +255,8 @@ export const accrued: DealEvent = {
     attribution: 'sourced',
     tierOn: '2025-03-03',
     accruedOn: CLOSED_ON,
+    tierAt: AT,
+    protectedAtWin: true,
   },
 };
 
