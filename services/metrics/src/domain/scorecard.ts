@@ -189,7 +189,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     group: 'profile',
     unit: 'percent',
     definition:
-      'Fit to the current ideal partner profile, 0..100 (weighted criteria matched); null while no profile is defined.',
+      'Fit to the current ideal partner profile, 0..100 (weights of the matched criteria; only the criteria the profile sets count); null while no profile is defined.',
     sources: [...P, 'IdealPartnerProfileDefined'],
     value: (a) => a.fit,
   },
@@ -476,7 +476,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     group: 'outcomes',
     unit: 'ratio',
     definition:
-      '(R1 − R0) / R0 where R1 is sourced + influenced won revenue closed in the 90 days up to asOf and R0 in the 90 days before, in the reporting currency; may be negative; null when R0 is 0.',
+      '(R1 − R0) / R0 where R1 is sourced + influenced won revenue closed in the 90 days up to asOf and R0 in the 90 days before, in the reporting currency; may be negative; null when R0 is 0 or either holds money in a currency without a rate.',
     sources: ['DealWon', 'ExchangeRateRecorded'],
     value: () => null /* set by computeScorecard (needs the reporting currency) */,
   },
