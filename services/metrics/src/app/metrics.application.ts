@@ -11,7 +11,6 @@ import {
   METRICS_BY_NAME,
   METRIC_NAMES,
   sameScoring,
-  quadrantOf,
   scoreEntry,
   stateFromStorage,
   unconvertedMoney,
@@ -351,26 +350,30 @@ export class MetricsApplication {
       quadrant: string;
       as_of: Date;
     }>(sql, params);
+    let placed = rows;
     if (asOf && rows.length > 0) {
-      // Time travel, as GetScorecard does: the partners' events up to asOf, scored at asOf.
+      // Time travel, as GetScorecard does: the partners' events up to asOf, scored at asOf
+      // (a partner not registered by then in event time is not placed).
       const fold = await this.foldAsOf(
         rows.map((r) => r.partner_id),
         asOf,
       );
       const at = asOf.toISOString();
-      for (const r of rows) {
+      placed = rows.filter((r) => {
         const entry = fold.get(r.partner_id);
         entry.scores = {};
         scoreEntry(entry, fold.global, [config], 0n, [], at);
         const scores = entry.scores[String(config.version)];
-        r.potential = scores?.potential ?? 0;
-        r.utilization = scores?.utilization ?? 0;
-        r.quadrant = scores?.quadrant ?? quadrantOf(0, 0, config.thresholds);
-      }
+        if (!scores) return false;
+        r.potential = scores.potential;
+        r.utilization = scores.utilization;
+        r.quadrant = scores.quadrant;
+        return true;
+      });
     }
     return {
       thresholds: config.thresholds,
-      points: rows.map((r) => ({
+      points: placed.map((r) => ({
         partnerId: r.partner_id,
         legalName: r.legal_name,
         pamId: r.pam_id,
