@@ -13,6 +13,7 @@ import {
   sameScoring,
   scoreEntry,
   stateFromStorage,
+  unconvertedMoney,
   validateScoringConfig,
   emptyGlobalState,
   type ChannelMonth,
@@ -24,6 +25,8 @@ import {
   type Scorecard,
   type ScoringConfig,
   type StoredPartnerState,
+  type MissingRate,
+  type UnconvertedMetric,
 } from '../domain';
 import { metricsMigrations, partnerHealthMigrations } from './metrics.migrations';
 import {
@@ -66,6 +69,12 @@ export interface PartnerScorecardView {
   scorecard: Scorecard;
   scores: PartnerScores[];
   quadrantHistory: Array<Omit<QuadrantChange, 'globalPosition'> & { globalPosition: string }>;
+  /** The currency scores and ranking convert money to. */
+  reportingCurrency: string;
+  /** Money metrics incomplete in the reporting currency (a currency without a rate), with the amounts left out. */
+  unconverted: UnconvertedMetric[];
+  /** The exchange rates the vendor has to record for them. */
+  missingRates: MissingRate[];
 }
 
 export interface QuadrantPoint {
@@ -196,49 +205,73 @@ export class MetricsApplication {
   /** The partner's scorecard and scores now (clock) or as of a past moment (time travel). */
   async scorecard(partnerId: string, asOf?: Date): Promise<PartnerScorecardView> {
     const at = asOf ?? this.now();
+    const fold = asOf === undefined ? await this.foldNow(partnerId) : await this.foldAsOf([partnerId], at);
+    if (asOf !== undefined && !fold.entries.get(partnerId)?.state.registered)
+      throw DomainError.notFound(`partner ${partnerId} was not registered on ${at.toISOString()}`);
+    return this.scorecardView(partnerId, fold, at);
+  }
+
+  /** The partner's committed state (read model) and the global state, in a fold. */
+  private async foldNow(partnerId: string): Promise<InMemoryHealthFold> {
     const fold = new InMemoryHealthFold({ configs: this.scoring, channel: false, keepHistory: false });
-    if (asOf === undefined) {
-      const rows = await this.db.query<{ state: StoredPartnerState; registered: boolean }>(
-        'SELECT state, registered FROM metrics_partner_health WHERE partner_id = $1',
-        [partnerId],
+    const rows = await this.db.query<{ state: StoredPartnerState; registered: boolean }>(
+      'SELECT state, registered FROM metrics_partner_health WHERE partner_id = $1',
+      [partnerId],
+    );
+    const globalRows = await this.db.query<{ state: never }>(
+      "SELECT state FROM metrics_global WHERE id = 'global'",
+    );
+    if (!rows[0]?.registered)
+      throw DomainError.notFound(
+        `partner ${partnerId} has no scorecard (not registered, or not projected yet)`,
       );
-      const globalRows = await this.db.query<{ state: never }>(
-        "SELECT state FROM metrics_global WHERE id = 'global'",
-      );
-      if (!rows[0]?.registered)
-        throw DomainError.notFound(
-          `partner ${partnerId} has no scorecard (not registered, or not projected yet)`,
-        );
-      const deals = await this.db.query<{ deal_id: string; facts: DealFacts }>(
-        'SELECT deal_id, facts FROM metrics_partner_deals WHERE partner_id = $1',
-        [partnerId],
-      );
-      fold.get(partnerId).state = stateFromStorage(rows[0].state, deals);
-      if (globalRows[0]) Object.assign(fold.global, globalRows[0].state);
-    } else {
-      // Time travel: re-fold the partner's streams (and the global ones) from the event store, up to asOf.
-      const streams = await this.db.query<{ partner_id: string; stream_id: string }>(
-        "SELECT partner_id, stream_id FROM metrics_partner_streams WHERE partner_id = $1 OR partner_id = '*' ORDER BY stream_id",
-        [partnerId],
-      );
-      if (!streams.some((s) => s.partner_id === partnerId))
-        throw DomainError.notFound(
-          `partner ${partnerId} has no scorecard (not registered, or not projected yet)`,
-        );
-      const ids = [...new Set(streams.map((s) => s.stream_id))];
-      const events = (await Promise.all(ids.map((id) => this.store.readStream(id)))).flat();
-      events.sort((a, b) =>
-        a.globalPosition < b.globalPosition ? -1 : a.globalPosition > b.globalPosition ? 1 : 0,
-      );
-      const limit = at.toISOString();
-      for (const e of events) if (e.metadata.occurredAt <= limit) fold.apply(e);
-      if (!fold.entries.get(partnerId)?.state.registered)
-        throw DomainError.notFound(`partner ${partnerId} was not registered on ${limit}`);
-    }
-    const entry = fold.get(partnerId);
-    const scorecard = computeScorecard(entry.state, fold.global, at, {
-      reportingCurrency: this.scoring[0]!.reportingCurrency,
+    const deals = await this.db.query<{ deal_id: string; facts: DealFacts }>(
+      'SELECT deal_id, facts FROM metrics_partner_deals WHERE partner_id = $1',
+      [partnerId],
+    );
+    fold.get(partnerId).state = stateFromStorage(rows[0].state, deals);
+    if (globalRows[0]) Object.assign(fold.global, globalRows[0].state);
+    return fold;
+  }
+
+  /**
+   * Time travel: the partners' streams (and the global ones) re-read from the event store and
+   * folded (facts only) up to `at`; NOT_FOUND when none of the partners has a stream yet.
+   */
+  private async foldAsOf(partnerIds: readonly string[], at: Date): Promise<InMemoryHealthFold> {
+    const fold = new InMemoryHealthFold({
+      configs: this.scoring,
+      channel: false,
+      keepHistory: false,
+      score: false,
     });
+    const streams = await this.db.query<{ partner_id: string; stream_id: string }>(
+      "SELECT partner_id, stream_id FROM metrics_partner_streams WHERE partner_id = ANY($1) OR partner_id = '*' ORDER BY stream_id",
+      [[...partnerIds]],
+    );
+    if (!streams.some((s) => s.partner_id !== '*'))
+      throw DomainError.notFound(
+        `partner ${partnerIds.join(', ')} has no scorecard (not registered, or not projected yet)`,
+      );
+    const ids = [...new Set(streams.map((s) => s.stream_id))];
+    const events = (await Promise.all(ids.map((id) => this.store.readStream(id)))).flat();
+    events.sort((a, b) =>
+      a.globalPosition < b.globalPosition ? -1 : a.globalPosition > b.globalPosition ? 1 : 0,
+    );
+    const limit = at.toISOString();
+    for (const e of events) if (e.metadata.occurredAt <= limit) fold.apply(e);
+    return fold;
+  }
+
+  private async scorecardView(
+    partnerId: string,
+    fold: InMemoryHealthFold,
+    at: Date,
+  ): Promise<PartnerScorecardView> {
+    const reportingCurrency = this.scoring[0]!.reportingCurrency;
+    const entry = fold.get(partnerId);
+    const scorecard = computeScorecard(entry.state, fold.global, at, { reportingCurrency });
+    const unconverted = unconvertedMoney(entry.state, fold.global, scorecard, reportingCurrency);
     entry.scores = {};
     scoreEntry(entry, fold.global, this.scoring, 0n, [], at.toISOString(), { contributions: true });
     const history = await this.db.query<{
@@ -268,6 +301,9 @@ export class MetricsApplication {
         utilization: h.utilization,
         globalPosition: String(h.global_position),
       })),
+      reportingCurrency,
+      unconverted: unconverted.metrics,
+      missingRates: unconverted.missingRates,
     };
   }
 
@@ -291,12 +327,13 @@ export class MetricsApplication {
     const where = ['h.registered', ...filterClauses(filters, params, 'h.')];
     let sql: string;
     if (asOf) {
+      // The partners placed by then (a history row on or before asOf); their numbers are
+      // computed below at that moment, not read from the row (written at the last move).
       params.push(asOf.toISOString());
-      sql = `SELECT h.partner_id, h.legal_name, h.pam_id, h.tier, h.region, q.potential, q.utilization, q.quadrant, q.as_of
+      sql = `SELECT h.partner_id, h.legal_name, h.pam_id, h.tier, h.region, 0 AS potential, 0 AS utilization, '' AS quadrant, $${params.length}::timestamptz AS as_of
         FROM metrics_partner_health h
-        JOIN LATERAL (SELECT * FROM metrics_quadrant_history x WHERE x.partner_id = h.partner_id AND x.scoring_version = $1
-          AND x.as_of <= $${params.length} ORDER BY x.as_of DESC, x.global_position DESC LIMIT 1) q ON true
-        WHERE ${where.join(' AND ')} ORDER BY h.partner_id`;
+        WHERE ${where.join(' AND ')} AND EXISTS (SELECT 1 FROM metrics_quadrant_history x WHERE x.partner_id = h.partner_id
+          AND x.scoring_version = $1 AND x.as_of <= $${params.length}) ORDER BY h.partner_id`;
     } else {
       sql = `SELECT h.partner_id, h.legal_name, h.pam_id, h.tier, h.region, s.potential, s.utilization, s.quadrant, s.as_of
         FROM metrics_partner_health h JOIN metrics_partner_scores s ON s.partner_id = h.partner_id AND s.scoring_version = $1
@@ -313,9 +350,30 @@ export class MetricsApplication {
       quadrant: string;
       as_of: Date;
     }>(sql, params);
+    let placed = rows;
+    if (asOf && rows.length > 0) {
+      // Time travel, as GetScorecard does: the partners' events up to asOf, scored at asOf
+      // (a partner not registered by then in event time is not placed).
+      const fold = await this.foldAsOf(
+        rows.map((r) => r.partner_id),
+        asOf,
+      );
+      const at = asOf.toISOString();
+      placed = rows.filter((r) => {
+        const entry = fold.get(r.partner_id);
+        entry.scores = {};
+        scoreEntry(entry, fold.global, [config], 0n, [], at);
+        const scores = entry.scores[String(config.version)];
+        if (!scores) return false;
+        r.potential = scores.potential;
+        r.utilization = scores.utilization;
+        r.quadrant = scores.quadrant;
+        return true;
+      });
+    }
     return {
       thresholds: config.thresholds,
-      points: rows.map((r) => ({
+      points: placed.map((r) => ({
         partnerId: r.partner_id,
         legalName: r.legal_name,
         pamId: r.pam_id,

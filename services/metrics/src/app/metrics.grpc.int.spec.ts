@@ -61,6 +61,24 @@ describe('Metrics over gRPC (real client, real PostgreSQL)', { skip: skipUnlessP
         { partnerId: OTHER, pamId: 'pam-2', previousPamId: null },
         '2026-01-06T00:00:00.000Z',
       ),
+      // OTHER's open deal in EUR, and no EUR rate is ever recorded.
+      f.event(
+        'DealRegistered',
+        {
+          dealId: 'd9000000-0000-4000-8000-000000000002',
+          partnerId: OTHER,
+          channel: 'partner',
+          customer: { name: 'Euro', country: 'DE', domain: 'euro.example' },
+          customerKeys: { domain: 'euro.example', nameCountry: 'euro|DE' },
+          estimatedValue: { amount: '5000', currency: 'EUR' },
+          expectedCloseDate: '2026-06-30',
+          products: ['crm'],
+          attribution: 'sourced',
+          registeredAt: '2026-03-15T00:00:00.000Z',
+          pamId: 'pam-2',
+        },
+        '2026-03-15T00:00:00.000Z',
+      ),
       f.event(
         'DealRegistered',
         {
@@ -135,6 +153,46 @@ describe('Metrics over gRPC (real client, real PostgreSQL)', { skip: skipUnlessP
       call('getScorecard', { actor: admin, partnerId: P, asOf: '2025-06-01' }),
       (e: ServiceError) => e.code === status.NOT_FOUND,
     );
+  });
+
+  it('given money in a currency without a rate, when the scorecard is read, then the metric is incomplete with the amount unconverted, and the missing rate is listed', async () => {
+    const card = await call('getScorecard', { actor: admin, partnerId: OTHER });
+    assert.equal(card.reportingCurrency, 'RUB');
+    assert.deepEqual(card.missingRates, [{ from: 'EUR', to: 'RUB', on: '2026-04-01' }]);
+    const pipeline = metric(card, 'openPipeline');
+    assert.deepEqual(pipeline.money, [{ amount: '5000.00', currency: 'EUR' }]);
+    assert.equal(pipeline.incomplete, true);
+    assert.deepEqual(pipeline.unconverted, [{ amount: '5000.00', currency: 'EUR' }]);
+    assert.equal(metric(card, 'registrations').incomplete, false);
+    // the pipeline component is left out of utilization, not counted as 0
+    const scores = (card.scores as Array<{ utilizationContributions: Array<{ component: string }> }>)[0]!;
+    assert.ok(!scores.utilizationContributions.some((c) => c.component === 'pipeline'));
+    // ranking leaves it out too
+    const top = await call('topPartners', { actor: admin, metric: 'openPipeline', limit: 10 });
+    assert.ok(!(top.partners as Array<{ partnerId: string }>).some((p) => p.partnerId === OTHER));
+    const mine = await call('getScorecard', { actor: admin, partnerId: P });
+    assert.deepEqual(mine.missingRates, []);
+  });
+
+  it('given a past moment, when the quadrant is listed as of it, then each point has the potential and utilization of that moment', async () => {
+    const asOf = '2026-02-15';
+    const past = await call('listQuadrant', { actor: admin, asOf });
+    const points = past.points as Array<Record<string, unknown>>;
+    assert.deepEqual(points.map((p) => p.partnerId).sort(), [P, OTHER].sort());
+    let movedSinceLastRow = false;
+    for (const point of points) {
+      const card = await call('getScorecard', { actor: admin, partnerId: point.partnerId as string, asOf });
+      const scores = (card.scores as Array<Record<string, unknown>>)[0]!;
+      assert.equal(point.potential, scores.potential);
+      assert.equal(point.utilization, scores.utilization);
+      assert.equal(point.quadrant, scores.quadrant);
+      assert.equal(point.asOf, '2026-02-15T23:59:59.999Z');
+      const row = (card.quadrantHistory as Array<Record<string, unknown>>).at(-1)!;
+      if (row.potential !== scores.potential || row.utilization !== scores.utilization)
+        movedSinceLastRow = true;
+    }
+    // the history rows (written at each partner's last move) are not that moment's numbers
+    assert.ok(movedSinceLastRow);
   });
 
   it('lists the quadrant as a scatter (filters by PAM), movements in a period, top-N, channel metrics, the catalog', async () => {

@@ -7,7 +7,13 @@ import {
   type GrpcBinding,
   type RunningGrpcServer,
 } from '@prm/grpc';
-import { METRIC_CATALOG, METRICS_BY_NAME, type ChannelMonth, type MetricValue } from '../domain';
+import {
+  METRIC_CATALOG,
+  METRICS_BY_NAME,
+  type ChannelMonth,
+  type MetricValue,
+  type MoneyAmount,
+} from '../domain';
 import type { Actor, MetricsApplication, QuadrantPoint } from './metrics.application';
 
 export { PROTO_ROOT };
@@ -67,7 +73,7 @@ export function authorize(method: string, request: Req): Actor {
   return actor;
 }
 
-function metricMessage(name: string, value: MetricValue) {
+function metricMessage(name: string, value: MetricValue, unconverted: readonly MoneyAmount[] = []) {
   const def = METRICS_BY_NAME.get(name)!;
   const base = {
     name,
@@ -78,6 +84,8 @@ function metricMessage(name: string, value: MetricValue) {
     text: '',
     list: [] as string[],
     money: [] as unknown[],
+    incomplete: unconverted.length > 0,
+    unconverted,
   };
   if (value === null) return base;
   if (typeof value === 'number') return { ...base, number: value };
@@ -136,12 +144,17 @@ export function metricsGrpcHandlers(app: MetricsApplication) {
       const asOf = dateOf(r.asOf, 'asOf', v, true);
       v.throwIfAny();
       const view = await app.scorecard(str(r.partnerId), asOf ?? undefined);
+      const unconverted = new Map(view.unconverted.map((u) => [u.metric, u.unconverted]));
       return {
         partnerId: view.partnerId,
         asOf: view.asOf,
-        metrics: METRIC_CATALOG.map((m) => metricMessage(m.name, view.scorecard.metrics[m.name] ?? null)),
+        metrics: METRIC_CATALOG.map((m) =>
+          metricMessage(m.name, view.scorecard.metrics[m.name] ?? null, unconverted.get(m.name)),
+        ),
         scores: view.scores,
         quadrantHistory: view.quadrantHistory.map(moveMessage),
+        reportingCurrency: view.reportingCurrency,
+        missingRates: view.missingRates,
       };
     },
     async listQuadrant(r: Req) {

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import { channelReport, channelRowsOf } from './channel';
 import { InMemoryHealthFold, refreshScorecard } from './engine';
 import { ippFit } from './ipp-fit';
 import { bagInReporting, fromMicros, toMicros } from './money';
-import { computeScorecard, numericMetrics, SCORING_INPUT_METRICS, scoringInputs } from './scorecard';
+import {
+  computeScorecard,
+  numericMetrics,
+  SCORING_INPUT_METRICS,
+  scoringInputs,
+  unconvertedMoney,
+} from './scorecard';
 import {
   dealFactsForStorage,
   partnersAffectedBy,
@@ -13,7 +20,7 @@ import {
   type DealFacts,
   type PartnerHealthState,
 } from './partner-health';
-import { DEFAULT_SCORING } from './scoring';
+import { DEFAULT_SCORING, scorePartner } from './scoring';
 import { generateEvents } from './testing/generator';
 import { ALPHA, story, TEST_SCORING } from './testing/fixtures';
 import { EventFactory, rub } from './testing/events';
@@ -105,12 +112,53 @@ describe('fit to the ideal partner profile', () => {
     clientSegments: ['enterprise' as const],
     industries: [],
   };
-  it('equal weights: type, geography, specializations (any), industries (any) match; size and segments do not → 4/6', () => {
-    assert.equal(ippFit(ipp, partner), 67); // 66.67
+  // Only the four criteria the profile sets count (specializations and industries are left empty).
+  it('equal weights over the criteria set: type and geography match, size and segments do not → 2/4', () => {
+    assert.equal(ippFit(ipp, partner), 50); // was 67: the two empty criteria counted as matched
   });
   it('given weights are scaled to 100; a criterion without weight does not count', () => {
     assert.equal(ippFit({ ...ipp, weights: { partnerType: 1, size: 1 } }, partner), 50);
-    assert.equal(ippFit({ ...ipp, weights: { partnerType: 0, size: 0 } }, partner), 67); // all zero → equal
+    assert.equal(ippFit({ ...ipp, weights: { partnerType: 0, size: 0 } }, partner), 50); // all zero → equal
+  });
+  it('given an integrator profile, when a 5-person retail reseller registers, then its ippFit is 0, not 50', () => {
+    const f = new EventFactory();
+    const fold = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    fold.apply(
+      f.event(
+        'IdealPartnerProfileDefined',
+        {
+          ...ipp,
+          employeeCount: { min: 50 },
+          countries: [],
+          clientSegments: [],
+          industries: ['manufacturing'],
+        },
+        '2026-01-01T00:00:00.000Z',
+      ),
+    );
+    fold.apply(
+      f.event(
+        'PartnerRegistered',
+        {
+          partnerId: P,
+          legalName: 'Shop',
+          country: 'RU',
+          websiteDomain: 'shop.example',
+          taxId: { scheme: 'OTHER', value: 'S1' },
+          type: 'reseller',
+          employeeCount: 5,
+          salesReps: 1,
+          specializations: [],
+          clientSegments: ['smb'],
+          industries: ['retail'],
+        },
+        '2026-01-02T00:00:00.000Z',
+      ),
+    );
+    const entry = fold.entries.get(P)!;
+    refreshScorecard(entry, fold.global, 'RUB');
+    assert.equal(entry.scorecard!.metrics.ippFit, 0);
+    assert.equal(scoringInputs(entry.state, fold.global, AT, 'RUB').ippFit, 0);
   });
   it('is part of the scorecard once a profile is defined, rescoring every partner', () => {
     const f = new EventFactory();
@@ -120,7 +168,7 @@ describe('fit to the ideal partner profile', () => {
     fold.apply(
       f.event(
         'IdealPartnerProfileDefined',
-        { ...ipp, partnerTypes: [], employeeCount: {}, countries: [], clientSegments: [] },
+        { ...ipp, employeeCount: {}, countries: [], clientSegments: [] }, // integrators, nothing else
         '2026-04-02T00:00:00.000Z',
       ),
     );
@@ -514,5 +562,149 @@ describe('the scoring clock', () => {
     fold.apply(won!);
     fold.apply(tick(f, '2025-03-01T00:00:00.000Z'));
     assert.equal(fold.history.length, 0);
+  });
+});
+
+describe('money in a currency without an exchange rate', () => {
+  const eur = (amount: string) => ({ amount, currency: 'EUR' });
+  const WON = 'd1000000-0000-4000-8000-000000000001';
+  const OPEN = 'd1000000-0000-4000-8000-000000000002';
+  /** The story, plus an EUR deal won on Mar 20 and an EUR deal still open; no EUR rate. */
+  function withEuroDeals(f: EventFactory) {
+    const registered = (dealId: string, amount: string, at: string) =>
+      f.event(
+        'DealRegistered',
+        {
+          dealId,
+          partnerId: P,
+          channel: 'partner',
+          customer: { name: 'Euro', country: 'DE', domain: 'euro.example' },
+          customerKeys: { domain: 'euro.example', nameCountry: 'euro|DE' },
+          estimatedValue: eur(amount),
+          expectedCloseDate: '2026-06-30',
+          products: ['crm'],
+          attribution: 'sourced',
+          registeredAt: at,
+          pamId: 'pam-1',
+        },
+        at,
+      );
+    return [
+      ...story(f),
+      registered(WON, '10000', '2026-03-10T00:00:00.000Z'),
+      f.event(
+        'DealWon',
+        {
+          dealId: WON,
+          partnerId: P,
+          wonValue: eur('10000'),
+          closedOn: '2026-03-20',
+          attribution: 'sourced',
+          cycleDays: 10,
+        },
+        '2026-03-20T00:00:00.000Z',
+      ),
+      registered(OPEN, '4000', '2026-03-21T00:00:00.000Z'),
+    ];
+  }
+  const foldOf = (events: ReturnType<typeof story>) => {
+    const fold = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    for (const e of events) fold.apply(e);
+    return fold;
+  };
+
+  it('given won and open deals in EUR without a rate, when scored, then revenue and pipeline are incomplete and left out, not counted as 0', () => {
+    const fold = foldOf(withEuroDeals(new EventFactory()));
+    const entry = fold.entries.get(P)!;
+    const inputs = scoringInputs(entry.state, fold.global, AT, 'RUB');
+    // before: the RUB part alone (2,000,000 and 400,000), the EUR amounts silently 0
+    assert.equal(inputs.wonRevenue12m, null);
+    assert.equal(inputs.openPipeline, null);
+    const card = computeScorecard(entry.state, fold.global, AT, { reportingCurrency: 'RUB' });
+    const numeric = numericMetrics(card, fold.global, 'RUB');
+    assert.equal(numeric.wonRevenue12m, null);
+    assert.equal(numeric.openPipeline, null);
+    assert.equal(card.metrics.revenueTrendQoQ, null);
+    // the amounts are still shown, per currency, unconverted
+    assert.deepEqual(card.metrics.wonRevenue12m, [eur('10000.00'), rub('2000000.00')]);
+    const scores = scorePartner(numeric, TEST_SCORING);
+    assert.deepEqual(scores.utilizationContributions.map((c) => c.component).sort(), [
+      'mdf',
+      'registrations',
+      'training',
+      'winRate',
+    ]);
+    const incomplete = unconvertedMoney(entry.state, fold.global, card, 'RUB');
+    assert.deepEqual(
+      incomplete.metrics.find((m) => m.metric === 'wonRevenue12m'),
+      { metric: 'wonRevenue12m', unconverted: [eur('10000.00')] },
+    );
+    assert.deepEqual(
+      incomplete.metrics.find((m) => m.metric === 'openPipeline'),
+      { metric: 'openPipeline', unconverted: [eur('4000.00')] },
+    );
+    assert.ok(incomplete.metrics.some((m) => m.metric === 'revenueTrendQoQ'));
+    assert.ok(incomplete.metrics.every((m) => m.unconverted.every((x) => x.currency === 'EUR')));
+    assert.deepEqual(incomplete.missingRates, [{ from: 'EUR', to: 'RUB', on: '2026-04-01' }]);
+    // the per-event scores and the flush agree (refreshScorecard throws otherwise)
+    refreshScorecard(entry, fold.global, 'RUB', [TEST_SCORING]);
+  });
+
+  it('given the EUR rate recorded, when scored again, then the EUR amounts convert and nothing is incomplete', () => {
+    const f = new EventFactory();
+    const fold = foldOf([
+      ...withEuroDeals(f),
+      f.event(
+        'ExchangeRateRecorded',
+        { from: 'EUR', to: 'RUB', rate: '100', effectiveOn: '2026-03-01' },
+        '2026-03-25T00:00:00.000Z',
+      ),
+    ]);
+    const entry = fold.entries.get(P)!;
+    const inputs = scoringInputs(entry.state, fold.global, AT, 'RUB');
+    assert.equal(inputs.wonRevenue12m, 3_000_000);
+    assert.equal(inputs.openPipeline, 800_000);
+    const card = computeScorecard(entry.state, fold.global, AT, { reportingCurrency: 'RUB' });
+    assert.deepEqual(unconvertedMoney(entry.state, fold.global, card, 'RUB'), {
+      metrics: [],
+      missingRates: [],
+    });
+    assert.ok(
+      scorePartner(numericMetrics(card, fold.global, 'RUB'), TEST_SCORING).utilizationContributions.some(
+        (c) => c.component === 'revenue',
+      ),
+    );
+  });
+});
+
+describe('an account list without overlaps', () => {
+  const overlaps = (f: EventFactory, at: string, prospectCustomers: number, customerProspects = 0) =>
+    f.event(
+      'OverlapsComputed',
+      {
+        partnerId: P,
+        computationId: randomUUID(),
+        vendorListId: 'f0000000-0000-4000-8000-000000000002',
+        partnerListId: 'f0000000-0000-4000-8000-000000000003',
+        vendorAccountCount: 1000,
+        partnerAccountCount: 400,
+        cells: [
+          { vendorPopulation: 'prospect', partnerPopulation: 'customer', count: prospectCustomers },
+          { vendorPopulation: 'customer', partnerPopulation: 'prospect', count: customerProspects },
+        ],
+      },
+      at,
+    );
+
+  it('given a registered partner, when its list finds no overlap, then its potential does not move; when overlaps are found, it does', () => {
+    const f = new EventFactory();
+    const fold = new InMemoryHealthFold({ configs: [TEST_SCORING] });
+    fold.apply(f.event('PartnerRegistered', ALPHA, '2026-01-01T00:00:00.000Z'));
+    const potential = () => fold.entries.get(P)!.scores['7']!.potential;
+    const before = potential();
+    fold.apply(overlaps(f, '2026-01-02T00:00:00.000Z', 0, 12));
+    assert.equal(potential(), before); // was lower: the overlap component joined at 0
+    fold.apply(overlaps(f, '2026-01-03T00:00:00.000Z', 80));
+    assert.ok(potential() > before, `${potential()} > ${before}`);
   });
 });

@@ -189,7 +189,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     group: 'profile',
     unit: 'percent',
     definition:
-      'Fit to the current ideal partner profile, 0..100 (weighted criteria matched); null while no profile is defined.',
+      'Fit to the current ideal partner profile, 0..100 (weights of the matched criteria; only the criteria the profile sets count); null while no profile is defined.',
     sources: [...P, 'IdealPartnerProfileDefined'],
     value: (a) => a.fit,
   },
@@ -476,7 +476,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     group: 'outcomes',
     unit: 'ratio',
     definition:
-      '(R1 − R0) / R0 where R1 is sourced + influenced won revenue closed in the 90 days up to asOf and R0 in the 90 days before, in the reporting currency; may be negative; null when R0 is 0.',
+      '(R1 − R0) / R0 where R1 is sourced + influenced won revenue closed in the 90 days up to asOf and R0 in the 90 days before, in the reporting currency; may be negative; null when R0 is 0 or either holds money in a currency without a rate.',
     sources: ['DealWon', 'ExchangeRateRecorded'],
     value: () => null /* set by computeScorecard (needs the reporting currency) */,
   },
@@ -756,22 +756,78 @@ export function computeScorecard(
   const metrics: Record<string, MetricValue> = {};
   for (const m of METRIC_CATALOG) metrics[m.name] = m.value(a);
   const iso = asOf.toISOString();
-  const r1 = bagInReporting(a.wonLastQuarter, global.rates, options.reportingCurrency, a.asOfDay, iso).micros;
-  const r0 = bagInReporting(
-    a.wonPreviousQuarter,
-    global.rates,
-    options.reportingCurrency,
-    a.asOfDay,
-    iso,
-  ).micros;
-  metrics.revenueTrendQoQ = r0 > 0n ? Number(((r1 - r0) * 10_000n) / r0) / 10_000 : null;
+  const q1 = bagInReporting(a.wonLastQuarter, global.rates, options.reportingCurrency, a.asOfDay, iso);
+  const q0 = bagInReporting(a.wonPreviousQuarter, global.rates, options.reportingCurrency, a.asOfDay, iso);
+  const r1 = q1.micros;
+  const r0 = q0.micros;
+  // Either quarter with money in a currency without a rate: the trend is not computable (null,
+  // incomplete), not a comparison of partial sums.
+  const complete = q1.missing.length === 0 && q0.missing.length === 0;
+  metrics.revenueTrendQoQ = complete && r0 > 0n ? Number(((r1 - r0) * 10_000n) / r0) / 10_000 : null;
   return { asOf: asOf.toISOString(), metrics };
+}
+
+/** A money metric whose reporting-currency value is incomplete, with the amounts left out. */
+export interface UnconvertedMetric {
+  metric: string;
+  /** The amounts in currencies without a rate on the day, in their own currency. */
+  unconverted: MoneyAmount[];
+}
+
+/** An exchange rate a scorecard needs and does not have: `from` → `to` effective on or before `on`. */
+export interface MissingRate {
+  from: string;
+  to: string;
+  on: string;
+}
+
+/**
+ * What of a scorecard could not be converted to the reporting currency: each money metric
+ * (and the revenue trend) holding money in a currency with no rate effective on the
+ * scorecard's day and recorded by its moment, with those amounts unconverted, and the rates
+ * the vendor would have to record. Such a metric is null in numericMetrics and scoringInputs:
+ * not ranked, and its score component left out — never counted as 0.
+ */
+export function unconvertedMoney(
+  s: PartnerHealthState,
+  global: GlobalHealthState,
+  scorecard: Scorecard,
+  reportingCurrency: string,
+): { metrics: UnconvertedMetric[]; missingRates: MissingRate[] } {
+  const day = scorecard.asOf.slice(0, 10);
+  const known = (currency: string) =>
+    rateOn(global.rates, currency, reportingCurrency, day, scorecard.asOf) !== null;
+  const metrics: UnconvertedMetric[] = [];
+  const currencies = new Set<string>();
+  const leftOut = (metric: string, amounts: MoneyAmount[]) => {
+    const unconverted = amounts.filter((x) => !known(x.currency));
+    if (unconverted.length === 0) return;
+    metrics.push({ metric, unconverted });
+    for (const x of unconverted) currencies.add(x.currency);
+  };
+  for (const m of METRIC_CATALOG) {
+    const v = scorecard.metrics[m.name];
+    if (m.unit === 'money' && Array.isArray(v)) leftOut(m.name, v as MoneyAmount[]);
+  }
+  const a = aggregate(s, global, new Date(scorecard.asOf));
+  leftOut('revenueTrendQoQ', bagToList(sumBags(a.wonLastQuarter, a.wonPreviousQuarter)));
+  return {
+    metrics,
+    missingRates: [...currencies].sort().map((from) => ({ from, to: reportingCurrency, on: day })),
+  };
+}
+
+function sumBags(x: MoneyBag, y: MoneyBag): MoneyBag {
+  const out: MoneyBag = { ...x };
+  for (const [c, v] of Object.entries(y)) out[c] = String(BigInt(out[c] ?? '0') + BigInt(v));
+  return out;
 }
 
 /**
  * Every metric as a number for scoring and ranking: counts, days, ratios as they are; money
- * converted to the reporting currency (whole units, currencies without a rate left out);
- * texts and lists null.
+ * converted to the reporting currency (whole units); money held in a currency without a rate
+ * is null (incomplete: not ranked, left out of the scores — see unconvertedMoney); texts and
+ * lists null.
  */
 export function numericMetrics(
   scorecard: Scorecard,
@@ -791,9 +847,8 @@ export function numericMetrics(
           x.amount.startsWith('-') ? { ...x, amount: x.amount.slice(1) } : x,
           x.amount.startsWith('-') ? -1n : 1n,
         );
-      out[m.name] = microsToNumber(
-        bagInReporting(bag, global.rates, reportingCurrency, day, scorecard.asOf).micros,
-      );
+      const converted = bagInReporting(bag, global.rates, reportingCurrency, day, scorecard.asOf);
+      out[m.name] = converted.missing.length > 0 ? null : microsToNumber(converted.micros);
     } else out[m.name] = null;
   }
   return out;
@@ -845,14 +900,16 @@ export function scoringInputsAt(
   const asOfDay = asOfIso.slice(0, 10);
   const d90 = asOfMs - 90 * DAY_MS;
   const d365 = asOfMs - 365 * DAY_MS;
-  // Rates of the (few) foreign currencies met, looked up once per call.
+  // Rates of the (few) foreign currencies met, looked up once per call. A currency without a
+  // rate is NaN: a sum it enters becomes NaN, and its metric null (incomplete, left out of the
+  // scores) — never a silent 0. Zero amounts are not added (a bag leaves zero sums out too).
   let foreign: Array<[string, number]> | null = null;
   const rate = (currency: string): number => {
     if (currency === reportingCurrency) return 1;
     if (foreign === null) foreign = [];
     for (const [c, r] of foreign) if (c === currency) return r;
     const micros = rateOn(global.rates, currency, reportingCurrency, asOfDay, asOfIso);
-    const r = micros === null ? 0 : Number(micros) / 1e6;
+    const r = micros === null ? NaN : Number(micros) / 1e6;
     foreign.push([currency, r]);
     return r;
   };
@@ -874,7 +931,10 @@ export function scoringInputsAt(
         const regMs = registeredMsOf(f);
         if (regMs > d90 && regMs <= asOfMs) registrations90d++;
         if (regMs > d90) settled = false;
-        if (f.outcome === 'open' && f.value) pipeline += valueNumberOf(f) * rate(f.value.currency);
+        if (f.outcome === 'open' && f.value) {
+          const value = valueNumberOf(f);
+          if (value !== 0) pipeline += value * rate(f.value.currency);
+        }
       }
       if (f.outcome === 'lost') lost++;
     }
@@ -882,7 +942,10 @@ export function scoringInputsAt(
     if (counted) {
       if (f.own) won++;
       const closedMs = closedMsOf(f);
-      if (closedMs > d365 && closedMs <= asOfMs) won12m += wonNumberOf(f) * rate(f.wonValue!.currency);
+      if (closedMs > d365 && closedMs <= asOfMs) {
+        const value = wonNumberOf(f);
+        if (value !== 0) won12m += value * rate(f.wonValue!.currency);
+      }
       if (closedMs > d365) settled = false;
     }
     if (settled) {
@@ -912,8 +975,8 @@ export function scoringInputsAt(
     overlapOurProspectsTheirCustomers: s.overlap ? (s.overlap.cells['prospect:customer'] ?? 0) : null,
     overlapOurOpportunitiesTheirCustomers: s.overlap ? (s.overlap.cells['opportunity:customer'] ?? 0) : null,
     certifiedPeople: holders.length,
-    wonRevenue12m: won12m,
-    openPipeline: pipeline,
+    wonRevenue12m: won12m === won12m ? won12m : null,
+    openPipeline: pipeline === pipeline ? pipeline : null,
     registrations90d,
     winRate: ratio(won, won + lost),
     trainingsCompleted90d: trainings,

@@ -7,8 +7,9 @@ import { Violations } from '@prm/domain';
  *
  *   score = 100 × Σ wᵢ·cᵢ / Σ wᵢ      over the components that apply (cᵢ not null)
  *
- * A component that does not apply (no ideal partner profile yet, no account mapping yet, no
- * closed deal for the win rate, no MDF allocated) is left out and the others are reweighted,
+ * A component that does not apply (no ideal partner profile yet, no overlap found by the account
+ * mapping yet, no closed deal for the win rate, no MDF allocated, money held in a currency
+ * without an exchange rate) is left out and the others are reweighted,
  * so a partner is not punished for what cannot be measured. Each component's `points` are its
  * share of the score; sorted, they are the "top contributing metrics" a PAM sees.
  *
@@ -163,6 +164,9 @@ function combine(parts: Array<[string, number | null, number]>, withContribution
   return { score, contributions };
 }
 
+/** Money not given counts 0; null (held in a currency without a rate) stays null: left out. */
+const orZero = (value: number | null | undefined) => (value === undefined ? 0 : value);
+
 const ratioTo = (value: number | null | undefined, target: number) =>
   value === null || value === undefined ? null : target > 0 ? cap(value / target) : value > 0 ? 1 : 0;
 
@@ -174,10 +178,13 @@ export function potentialScore(
 ): Score {
   const t = config.potential.targets;
   const w = config.potential.weights;
-  const overlap =
+  // The overlap applies once the mapping found accounts it counts: an account list with no
+  // such overlap leaves the potential where it was (as if no list had been uploaded).
+  const found =
     m.overlapOurProspectsTheirCustomers === null || m.overlapOurProspectsTheirCustomers === undefined
-      ? null
+      ? 0
       : (m.overlapOurProspectsTheirCustomers ?? 0) + (m.overlapOurOpportunitiesTheirCustomers ?? 0);
+  const overlap = found > 0 ? found : null;
   if (!withContributions) {
     // The per-event path: the same sums in the same order as combine().
     const mean = new WeightedMean();
@@ -214,8 +221,8 @@ export function utilizationScore(
     const w = config.utilization.weights;
     const f = Math.max(0.1, potential / 100);
     const mean = new WeightedMean();
-    mean.add(ratioTo(m.wonRevenue12m ?? 0, t.revenue12m * f), w.revenue);
-    mean.add(ratioTo(m.openPipeline ?? 0, t.pipeline * f), w.pipeline);
+    mean.add(ratioTo(orZero(m.wonRevenue12m), t.revenue12m * f), w.revenue);
+    mean.add(ratioTo(orZero(m.openPipeline), t.pipeline * f), w.pipeline);
     mean.add(ratioTo(m.registrations90d ?? 0, t.registrations90d * f), w.registrations);
     mean.add(m.winRate ?? null, w.winRate);
     mean.add(ratioTo(m.trainingsCompleted90d ?? 0, t.trainings90d), w.training);
@@ -227,8 +234,8 @@ export function utilizationScore(
   const f = Math.max(0.1, potential / 100);
   return combine(
     [
-      ['revenue', ratioTo(m.wonRevenue12m ?? 0, t.revenue12m * f), w.revenue],
-      ['pipeline', ratioTo(m.openPipeline ?? 0, t.pipeline * f), w.pipeline],
+      ['revenue', ratioTo(orZero(m.wonRevenue12m), t.revenue12m * f), w.revenue],
+      ['pipeline', ratioTo(orZero(m.openPipeline), t.pipeline * f), w.pipeline],
       ['registrations', ratioTo(m.registrations90d ?? 0, t.registrations90d * f), w.registrations],
       ['winRate', m.winRate ?? null, w.winRate],
       ['training', ratioTo(m.trainingsCompleted90d ?? 0, t.trainings90d), w.training],
