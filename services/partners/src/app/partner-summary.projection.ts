@@ -144,6 +144,7 @@ export const partnerSummaryProjection: Projection = {
     'partners_journey_stages',
     'partners_onboarding_steps',
     'partners_ideal_profile',
+    'partners_pam_capacity',
   ],
   entities: [PartnerSummaryEntity],
   async apply(event: RecordedEvent, manager: EntityManager) {
@@ -248,6 +249,18 @@ export const partnerSummaryProjection: Projection = {
         await rows.update({ partner_id: d.partnerId }, { pam_id: d.pamId, ...common });
         return;
       }
+      case 'PamCapacitySet': {
+        const d = event.data as DataOf<'PamCapacitySet'>;
+        await manager.query(
+          `INSERT INTO partners_pam_capacity (pam_id, capacity) VALUES ($1, $2)
+           ON CONFLICT (pam_id) DO UPDATE SET capacity = EXCLUDED.capacity`,
+          [d.pamId, d.capacity],
+        );
+        return;
+      }
+      case 'PamLoadReviewed':
+        // A PAM stream's event: it names a partner but is not part of that partner's summary.
+        return;
       default: {
         const partnerId = (event.data as { partnerId?: string }).partnerId;
         if (partnerId) await rows.update({ partner_id: partnerId }, common);

@@ -12,6 +12,13 @@ import {
   programOf,
   type ProgramDefinition,
   partnerDecider,
+  PAM_LOAD_EXCLUDED_STAGES,
+  pamCapacityOf,
+  pamDecider,
+  type PamCommand,
+  type PamEvent,
+  type PamLoadCause,
+  type PamState,
   type PartnerCommand,
   type PartnerEvent,
   type PartnerState,
@@ -21,7 +28,7 @@ import {
 import { PartnerIdentityRepository, type IdentityKey } from './partner-identity.repository';
 import { partnerSummaryProjection, type PartnerSummaryRow } from './partner-summary.projection';
 import { partnersMigrations } from './partners.migrations';
-import { IDEAL_PARTNER_PROFILE_STREAM, partnerStream, programStream } from './streams';
+import { IDEAL_PARTNER_PROFILE_STREAM, pamStream, partnerStream, programStream } from './streams';
 
 /** Who sends a command, as the gateway or an internal caller states it. */
 export interface Actor {
@@ -45,6 +52,7 @@ export interface PartnersApplicationOptions {
 }
 
 const ROLE_FOR_OVERRIDE = 'vendor_admin';
+const isText = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
 
 /**
  * The partners service's application layer: reads the aggregate, lets the pure decider
@@ -111,7 +119,130 @@ export class PartnersApplication {
     }
     if (result.nextExpectedVersion === null)
       throw DomainError.notFound(`partner ${partnerId} does not exist`, { partnerId });
+    await this.reviewPamLoads(partnerId, result.events, actor);
     return { partnerId, version: result.nextExpectedVersion, events: result.events, state: result.state };
+  }
+
+  /**
+   * Re-evaluates the over-capacity warning of every PAM whose load the events changed: the new
+   * and the previous PAM of an assignment, the PAM of a partner that churned or came back.
+   * Counted like the workload view (churned excluded), this partner as it is after the events.
+   */
+  private async reviewPamLoads(
+    partnerId: string,
+    events: readonly PartnerEvent[],
+    actor: Actor,
+  ): Promise<void> {
+    const reviews: Array<{ pamId: string; withThisPartner: boolean; cause: PamLoadCause }> = [];
+    let pamId: string | null = null;
+    for (const e of events) {
+      if (e.type === 'PamAssigned') {
+        reviews.push({ pamId: e.data.pamId, withThisPartner: true, cause: 'assigned' });
+        if (e.data.previousPamId)
+          reviews.push({ pamId: e.data.previousPamId, withThisPartner: false, cause: 'reassigned_away' });
+      } else if (e.type === 'PartnerChurned' || e.type === 'PartnerReactivated') {
+        pamId ??= await this.pamOf(partnerId);
+        if (pamId)
+          reviews.push({
+            pamId,
+            withThisPartner: e.type === 'PartnerReactivated',
+            cause: e.type === 'PartnerChurned' ? 'churned' : 'reactivated',
+          });
+      }
+    }
+    for (const r of reviews) {
+      const others = await this.pamPartnerCount(r.pamId, partnerId);
+      await this.runPam(
+        r.pamId,
+        {
+          type: 'ReviewPamLoad',
+          data: {
+            pamId: r.pamId,
+            partnerCount: others + (r.withThisPartner ? 1 : 0),
+            defaultCapacity: this.pamCapacity,
+            cause: r.cause,
+            partnerId,
+          },
+        },
+        actor,
+      );
+    }
+  }
+
+  private async pamOf(partnerId: string): Promise<string | null> {
+    const state = await this.state(partnerId);
+    return state.status === 'Registered' ? state.pamId : null;
+  }
+
+  /** The PAM's partners (other than `partnerId`), counted like the workload view (churned excluded). */
+  private async pamPartnerCount(pamId: string, partnerId: string | null): Promise<number> {
+    const rows = await this.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM partners_partner_summary
+       WHERE pam_id = $1 AND partner_id IS DISTINCT FROM $2::uuid AND stage <> ALL($3::text[])`,
+      [pamId, partnerId, [...PAM_LOAD_EXCLUDED_STAGES]],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async runPam(
+    pamId: string,
+    command: PamCommand,
+    actor: Actor,
+  ): Promise<{ events: readonly PamEvent[]; state: PamState }> {
+    const result = await handleCommand(
+      this.store,
+      pamStream(pamId),
+      pamDecider,
+      command,
+      this.metadata(actor),
+    );
+    return { events: result.events, state: result.state };
+  }
+
+  private async pamState(pamId: string): Promise<PamState> {
+    const history = await this.store.readStream(pamStream(pamId));
+    return history.reduce(
+      (s, e) => pamDecider.evolve(s, { type: e.type, data: e.data } as PamEvent),
+      pamDecider.initialState(),
+    );
+  }
+
+  /** The capacity that applies to a PAM: its own (PamCapacitySet), else the configured default. */
+  async capacityOfPam(pamId: string): Promise<number> {
+    return pamCapacityOf(await this.pamState(pamId), this.pamCapacity);
+  }
+
+  /** A vendor admin sets how many partners a PAM runs well; the warning is re-evaluated with it. */
+  async setPamCapacity(
+    pamId: string,
+    input: { capacity: number; reason?: string },
+    actor: Actor,
+  ): Promise<{
+    pamId: string;
+    capacity: number;
+    partnerCount: number;
+    overCapacity: boolean;
+    events: readonly PamEvent[];
+  }> {
+    const partnerCount = await this.pamPartnerCount(pamId, null);
+    const { events, state } = await this.runPam(
+      pamId,
+      {
+        type: 'SetPamCapacity',
+        data: {
+          pamId,
+          capacity: input.capacity,
+          setBy: actor.id,
+          role: actor.role,
+          ...(input.reason ? { reason: input.reason } : {}),
+          partnerCount,
+          defaultCapacity: this.pamCapacity,
+        },
+      },
+      actor,
+    );
+    const capacity = pamCapacityOf(state, this.pamCapacity);
+    return { pamId, capacity, partnerCount, overCapacity: partnerCount > capacity, events };
   }
 
   /** Reads a partner's state, refusing unknown partners with NOT_FOUND. */
@@ -316,12 +447,8 @@ export class PartnersApplication {
     pamId: string,
     actor: Actor,
   ): Promise<CommandResult & { overCapacity: boolean; pamPartnerCount: number; capacity: number }> {
-    const capacity = this.pamCapacity;
-    const rows = await this.db.query<{ n: string }>(
-      'SELECT count(*)::text AS n FROM partners_partner_summary WHERE pam_id = $1 AND partner_id <> $2',
-      [pamId, partnerId],
-    );
-    const pamPartnerCount = Number(rows[0]?.n ?? 0);
+    const capacity = isText(pamId) ? await this.capacityOfPam(pamId) : this.pamCapacity;
+    const pamPartnerCount = isText(pamId) ? await this.pamPartnerCount(pamId, partnerId) : 0;
     const result = await this.execute(
       partnerId,
       { type: 'AssignPam', data: { pamId, pamPartnerCount, capacity, at: this.now().toISOString() } },

@@ -363,6 +363,19 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
       );
       return { program: result.program, version: String(result.version) };
     },
+    async setPamCapacity(r: Req) {
+      const result = await app.setPamCapacity(
+        str(r.pamId),
+        { capacity: Number(r.capacity), reason: str(r.reason) || undefined },
+        actorOf(r),
+      );
+      return {
+        pamId: result.pamId,
+        capacity: result.capacity,
+        partners: result.partnerCount,
+        overCapacity: result.overCapacity,
+      };
+    },
     async getPamWorkload(r: Req) {
       actorOf(r);
       return { pams: await queries.pamWorkload(app.pamCapacity) };

@@ -104,4 +104,15 @@ CREATE TABLE partners_certifications (
 CREATE INDEX partners_certifications_due ON partners_certifications (expires_on) WHERE NOT expired;
 `,
   },
+  {
+    version: 5,
+    name: 'PAM capacities',
+    sql: `
+-- A PAM's own capacity (PamCapacitySet); PAMs without a row have the default.
+CREATE TABLE partners_pam_capacity (
+  pam_id text PRIMARY KEY,
+  capacity integer NOT NULL
+);
+`,
+  },
 ];

@@ -1,6 +1,6 @@
 import type { Database } from '@prm/database';
 import { DomainError } from '@prm/domain';
-import { JOURNEY_STAGES } from '../domain';
+import { JOURNEY_STAGES, PAM_LOAD_EXCLUDED_STAGES } from '../domain';
 import type { PartnerSummaryRow } from './partner-summary.projection';
 
 export interface ListPartnersFilter {
@@ -218,13 +218,21 @@ export class PartnersQueries {
     }));
   }
 
-  async pamWorkload(capacity: number): Promise<PamWorkload[]> {
-    const rows = await this.db.query<{ pam_id: string; stage: string; n: string }>(
-      `SELECT pam_id, stage, count(*)::text AS n FROM partners_partner_summary
-       WHERE pam_id IS NOT NULL AND stage <> 'churned' GROUP BY pam_id, stage ORDER BY pam_id`,
+  /**
+   * Partners per PAM, churned excluded (countsTowardPamLoad: the same count as the over-capacity
+   * warning), against each PAM's own capacity (PamCapacitySet) or `defaultCapacity`.
+   */
+  async pamWorkload(defaultCapacity: number): Promise<PamWorkload[]> {
+    const rows = await this.db.query<{ pam_id: string; stage: string; n: string; capacity: number | null }>(
+      `SELECT s.pam_id, s.stage, count(*)::text AS n, c.capacity FROM partners_partner_summary s
+       LEFT JOIN partners_pam_capacity c ON c.pam_id = s.pam_id
+       WHERE s.pam_id IS NOT NULL AND s.stage <> ALL($1::text[])
+       GROUP BY s.pam_id, s.stage, c.capacity ORDER BY s.pam_id`,
+      [[...PAM_LOAD_EXCLUDED_STAGES]],
     );
     const byPam = new Map<string, PamWorkload>();
     for (const r of rows) {
+      const capacity = r.capacity ?? defaultCapacity;
       const w = byPam.get(r.pam_id) ?? {
         pamId: r.pam_id,
         partners: 0,

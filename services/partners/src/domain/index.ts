@@ -8,3 +8,4 @@ export * from './money';
 export * from './ideal-partner-profile';
 export * from './define-ideal-partner-profile';
 export * from './define-program';
+export * from './pam';
