@@ -9,3 +9,4 @@ export * from './ideal-partner-profile';
 export * from './define-ideal-partner-profile';
 export * from './define-program';
 export * from './pam';
+export * from './revenue';

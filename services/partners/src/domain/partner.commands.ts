@@ -164,7 +164,24 @@ export type ReactivatePartner = {
   readonly data: { readonly note?: string; readonly at: string };
 };
 
+/**
+ * The dormancy rule, sent by a scheduler with an injected clock: an active partner with no deal
+ * registration, no win and no training for `dormantAfterDays` becomes dormant. The deal facts
+ * come from the deals service's events (the shell's activity table); trainings are the partner's own.
+ */
+export type DetectDormancy = {
+  readonly type: 'DetectDormancy';
+  readonly data: {
+    readonly dormantAfterDays: number;
+    /** The partner's latest deal registration / win, or null when it has none. */
+    readonly lastDealRegisteredAt: string | null;
+    readonly lastDealWonAt: string | null;
+    readonly at: string;
+  };
+};
+
 export type PartnerCommand =
+  | DetectDormancy
   | RegisterPartner
   | UpdatePartnerProfile
   | AdvanceJourney

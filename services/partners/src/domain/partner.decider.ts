@@ -21,6 +21,7 @@ import {
 } from './journey';
 import { formatMoney, fromMicros, moneyProblems, toMicros } from './money';
 import { DEFAULT_ONBOARDING_CHECKLIST, type OnboardingStepDefinition } from './onboarding';
+import { convertMicros, rateMicrosOn } from './revenue';
 import type {
   AdvanceJourney,
   AllocateMdf,
@@ -28,6 +29,7 @@ import type {
   ChangeTier,
   ChurnPartner,
   CompleteOnboardingStep,
+  DetectDormancy,
   ExpireCertifications,
   GrantCertification,
   PartnerCommand,
@@ -371,16 +373,6 @@ function changeTier(command: ChangeTier, state: RegisteredPartner): Events {
   checkCount('facts.certifiedPeople', facts?.certifiedPeople, v);
   for (const p of moneyProblems(facts?.trailing12MonthRevenue, 'facts.trailing12MonthRevenue'))
     v.add(p.field, p.reason);
-  const requiredRevenue = programTier?.requirements.trailing12MonthRevenue;
-  if (
-    requiredRevenue &&
-    facts?.trailing12MonthRevenue &&
-    facts.trailing12MonthRevenue.currency !== requiredRevenue.currency
-  )
-    v.add(
-      'facts.trailing12MonthRevenue.currency',
-      `must be ${requiredRevenue.currency}, the currency of the tier’s revenue requirement`,
-    );
   if (override !== undefined) {
     v.check(isText(override.by), 'override.by', 'must name the vendor admin');
     v.check(isText(override.reason, 1000), 'override.reason', 'must say why the requirements are waived');
@@ -402,7 +394,7 @@ function changeTier(command: ChangeTier, state: RegisteredPartner): Events {
     );
   if (last && last.tier === chosen.tier && last.discountPercent === chosen.discountPercent) return [];
 
-  const unmet = unmetRequirements(chosen.requirements, facts);
+  const unmet = unmetRequirements(chosen.requirements, facts, at.slice(0, 10));
   if (unmet.length > 0 && override === undefined)
     throw DomainError.precondition(
       `tier ${chosen.tier} of program ${program.name}: requirements not met: ${unmet
@@ -422,15 +414,23 @@ function changeTier(command: ChangeTier, state: RegisteredPartner): Events {
         discountPercent: chosen.discountPercent,
         effectiveFrom,
         ...(eventReason !== undefined ? { reason: eventReason } : {}),
-        ...(overridden ? { overriddenBy: override!.by } : {}),
+        ...(overridden
+          ? { overriddenBy: override!.by, waivedRequirements: unmet.map((u) => ({ ...u })) }
+          : {}),
       },
     },
   ];
 }
 
+/**
+ * Requirements the facts do not meet, compared exactly. A revenue requirement in another currency
+ * than the revenue (the reporting currency) is converted at the rate recorded for `day`; without
+ * one it cannot be shown met, and the refusal says which rate is missing.
+ */
 function unmetRequirements(
   requirements: ChangeTier['data']['program']['tiers'][number]['requirements'],
   facts: ChangeTier['data']['facts'],
+  day: string,
 ): UnmetRequirement[] {
   const unmet: UnmetRequirement[] = [];
   if (requirements.certifiedPeople !== undefined && facts.certifiedPeople < requirements.certifiedPeople)
@@ -441,14 +441,31 @@ function unmetRequirements(
     });
   const revenue = requirements.trailing12MonthRevenue;
   if (revenue !== undefined) {
+    const currency = facts.trailing12MonthRevenue.currency;
     const actual = toMicros(facts.trailing12MonthRevenue.amount);
-    const required = toMicros(revenue.amount);
-    if (actual < required)
+    const uncounted = (facts.unconvertedRevenue ?? [])
+      .map((m) => `${formatMoney(toMicros(m.amount), m.currency)} without a recorded rate into ${currency}`)
+      .join(', ');
+    const actualText = formatMoney(actual, currency) + (uncounted ? ` (not counted: ${uncounted})` : '');
+    const rate = rateMicrosOn(facts.exchangeRates ?? [], revenue.currency, currency, day);
+    if (rate === null)
       unmet.push({
         requirement: 'trailing12MonthRevenue',
-        actual: formatMoney(actual, facts.trailing12MonthRevenue.currency),
-        required: formatMoney(required, revenue.currency),
+        actual: actualText,
+        required: `${formatMoney(toMicros(revenue.amount), revenue.currency)} (no recorded ${revenue.currency}→${currency} rate on ${day})`,
       });
+    else {
+      const required = convertMicros(toMicros(revenue.amount), rate);
+      if (actual < required)
+        unmet.push({
+          requirement: 'trailing12MonthRevenue',
+          actual: actualText,
+          required:
+            revenue.currency === currency
+              ? formatMoney(required, currency)
+              : `${formatMoney(required, currency)} (${formatMoney(toMicros(revenue.amount), revenue.currency)} at ${fromMicros(rate)})`,
+        });
+    }
   }
   return unmet;
 }
@@ -762,15 +779,82 @@ function reactivate(command: ReactivatePartner, state: RegisteredPartner): Event
   ];
 }
 
+// ---------------------------------------------------------------- dormancy
+
+const DAY_MS = 86_400_000;
+
+/** The partner's latest activity (deal registered, won, training), or when it became active. */
+export function lastActivity(
+  state: RegisteredPartner,
+  deals: { lastDealRegisteredAt: string | null; lastDealWonAt: string | null },
+): { kind: DataOf<'PartnerDormancyDetected'>['lastActivityKind']; at: string } | null {
+  const candidates: Array<[DataOf<'PartnerDormancyDetected'>['lastActivityKind'], string | null]> = [
+    ['became_active', state.activeSince],
+    ['deal_registered', deals.lastDealRegisteredAt],
+    ['deal_won', deals.lastDealWonAt],
+    ['training', state.lastTrainingAt],
+  ];
+  let latest: { kind: DataOf<'PartnerDormancyDetected'>['lastActivityKind']; at: string } | null = null;
+  for (const [kind, at] of candidates)
+    if (at !== null && (latest === null || Date.parse(at) >= Date.parse(latest.at))) latest = { kind, at };
+  return latest;
+}
+
+/*
+ * An active partner with no deal registration, no win and no training for the configured period
+ * becomes dormant: PartnerDormancyDetected (what the last activity was, and when) and the stage.
+ * Any other stage changes nothing (the scheduler may race a stage change), so repeated runs are safe.
+ */
+function detectDormancy(command: DetectDormancy, state: RegisteredPartner): Events {
+  const { dormantAfterDays, lastDealRegisteredAt, lastDealWonAt, at } = command.data;
+  const v = new Violations();
+  v.check(
+    Number.isInteger(dormantAfterDays) && dormantAfterDays >= 1,
+    'dormantAfterDays',
+    'must be a positive whole number of days',
+  );
+  if (lastDealRegisteredAt !== null) checkAt(lastDealRegisteredAt, v, 'lastDealRegisteredAt');
+  if (lastDealWonAt !== null) checkAt(lastDealWonAt, v, 'lastDealWonAt');
+  checkAt(at, v);
+  v.throwIfAny();
+  if (state.stage !== 'active') return [];
+  const last = lastActivity(state, { lastDealRegisteredAt, lastDealWonAt }) ?? {
+    kind: 'became_active' as const,
+    at: state.stageReachedAt,
+  };
+  const inactiveDays = Math.floor((Date.parse(at) - Date.parse(last.at)) / DAY_MS);
+  if (inactiveDays < dormantAfterDays) return [];
+  return [
+    {
+      type: 'PartnerDormancyDetected',
+      data: {
+        partnerId: state.partnerId,
+        lastActivityKind: last.kind,
+        lastActivityAt: last.at,
+        inactiveDays,
+        dormantAfterDays,
+      },
+    },
+    stageEvent(
+      state,
+      'dormant',
+      at,
+      `no deal registration, win or training for ${inactiveDays} days (dormant after ${dormantAfterDays})`,
+    ),
+  ];
+}
+
 // ---------------------------------------------------------------- the decider
 
 /**
  * Commands still accepted from a churned partner: reactivation, and the scheduler's
- * certificate expiry (a calendar fact, and a nightly job must not fail on churned partners).
+ * certificate expiry (a calendar fact, and a nightly job must not fail on churned partners) and
+ * its dormancy check (which changes nothing but an active partner).
  */
 const ALLOWED_WHEN_CHURNED: ReadonlySet<PartnerCommand['type']> = new Set([
   'ReactivatePartner',
   'ExpireCertifications',
+  'DetectDormancy',
 ]);
 
 export function decidePartner(command: PartnerCommand, state: PartnerState): readonly PartnerEvent[] {
@@ -807,6 +891,8 @@ export function decidePartner(command: PartnerCommand, state: PartnerState): rea
       return churn(command, state);
     case 'ReactivatePartner':
       return reactivate(command, state);
+    case 'DetectDormancy':
+      return detectDormancy(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);

@@ -19,6 +19,7 @@ export type PartnerEvent = CatalogEvent<
   | 'MdfSpent'
   | 'PartnerChurned'
   | 'PartnerReactivated'
+  | 'PartnerDormancyDetected'
 >;
 
 /** The partner's profile, normalized (website domain, tax id), as the events carry it. */
@@ -69,6 +70,10 @@ export interface RegisteredPartner {
   /** Whether a first deal was registered / won (reset on reactivation: a new relationship). */
   readonly firstDealRegistered: boolean;
   readonly firstDealWon: boolean;
+  /** The latest training completed (dormancy counts it as activity); null before any. */
+  readonly lastTrainingAt: string | null;
+  /** When the partner last became active (the dormancy rule's start); null before. */
+  readonly activeSince: string | null;
 }
 
 /** A partner stream's state: nothing yet, or a registered partner (churned is a stage). */
@@ -100,6 +105,8 @@ export function evolvePartner(state: PartnerState, event: PartnerEvent): Partner
       mdfSpends: {},
       firstDealRegistered: false,
       firstDealWon: false,
+      lastTrainingAt: null,
+      activeSince: null,
     };
   }
   // Events of a stream that was never registered cannot happen; ignore rather than crash a rebuild.
@@ -121,7 +128,15 @@ export function evolvePartner(state: PartnerState, event: PartnerEvent): Partner
       const stage = event.data.stage;
       const firstDealRegistered = state.firstDealRegistered || stage === 'first_deal_registered';
       const firstDealWon = state.firstDealWon || stage === 'first_deal_won';
-      return { ...state, stage, stageReachedAt: event.data.reachedAt, firstDealRegistered, firstDealWon };
+      const activeSince = stage === 'active' ? event.data.reachedAt : state.activeSince;
+      return {
+        ...state,
+        stage,
+        stageReachedAt: event.data.reachedAt,
+        firstDealRegistered,
+        firstDealWon,
+        activeSince,
+      };
     }
     case 'OnboardingStepCompleted':
       return {
@@ -159,8 +174,14 @@ export function evolvePartner(state: PartnerState, event: PartnerEvent): Partner
         },
       };
     }
-    case 'TrainingCompleted':
-      return { ...state, trainings: [...state.trainings, trainingKey(event.data)] };
+    case 'TrainingCompleted': {
+      const at = event.data.completedAt;
+      const lastTrainingAt =
+        state.lastTrainingAt === null || at > state.lastTrainingAt ? at : state.lastTrainingAt;
+      return { ...state, trainings: [...state.trainings, trainingKey(event.data)], lastTrainingAt };
+    }
+    case 'PartnerDormancyDetected':
+      return state;
     case 'MdfAllocated': {
       const { allocationId, amount, validFrom, validUntil, purpose } = event.data;
       const allocation: MdfAllocationState = {
