@@ -26,6 +26,7 @@ export interface PartnerSummaryRow {
   updated_at: Date;
   fit_score: number | null;
   fit_explanation: FitScore['criteria'] | null;
+  last_training_at: Date | null;
 }
 
 export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
@@ -52,6 +53,7 @@ export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
     updated_at: { type: 'timestamptz' },
     fit_score: { type: 'int', nullable: true },
     fit_explanation: { type: 'jsonb', nullable: true },
+    last_training_at: { type: 'timestamptz', nullable: true },
   },
 });
 
@@ -173,6 +175,7 @@ export const partnerSummaryProjection: Projection = {
           pam_id: null,
           fit_score: null,
           fit_explanation: null,
+          last_training_at: null,
           ...common,
         });
         await refreshFit(manager, d.partnerId);
@@ -247,6 +250,15 @@ export const partnerSummaryProjection: Projection = {
       case 'PamAssigned': {
         const d = event.data as DataOf<'PamAssigned'>;
         await rows.update({ partner_id: d.partnerId }, { pam_id: d.pamId, ...common });
+        return;
+      }
+      case 'TrainingCompleted': {
+        const d = event.data as DataOf<'TrainingCompleted'>;
+        await manager.query(
+          `UPDATE partners_partner_summary SET last_training_at = greatest(last_training_at, $2::timestamptz),
+             version = $3, updated_at = $4 WHERE partner_id = $1`,
+          [d.partnerId, d.completedAt, common.version, common.updated_at],
+        );
         return;
       }
       case 'PamCapacitySet': {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DataOf } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
 import { DomainError, isUuid } from '@prm/domain';
 import { handleCommand, type CommandMetadata, type EventStore } from '@prm/event-store';
@@ -22,8 +23,11 @@ import {
   type PartnerCommand,
   type PartnerEvent,
   type PartnerState,
+  type RecordedRate,
   type RegisterPartner,
   type UpdatePartnerProfile,
+  trailing12MonthRevenue,
+  trailing12MonthStart,
 } from '../domain';
 import { PartnerIdentityRepository, type IdentityKey } from './partner-identity.repository';
 import { partnerSummaryProjection, type PartnerSummaryRow } from './partner-summary.projection';
@@ -49,7 +53,14 @@ export interface PartnersApplicationOptions {
   /** The clock; injected so schedulers and tests control time. */
   now?: () => Date;
   pamCapacity?: number;
+  /** The currency tier revenue is counted in (ISO 4217); the requirement's own when missing. */
+  reportingCurrency?: string;
+  /** Days without a deal registration, win or training after which an active partner is dormant; 90 when missing. */
+  dormantAfterDays?: number;
 }
+
+/** The default period of the dormancy rule. */
+export const DEFAULT_DORMANT_AFTER_DAYS = 90;
 
 const ROLE_FOR_OVERRIDE = 'vendor_admin';
 const isText = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
@@ -74,6 +85,93 @@ export class PartnersApplication {
 
   get pamCapacity(): number {
     return this.options.pamCapacity ?? DEFAULT_PAM_CAPACITY;
+  }
+
+  get dormantAfterDays(): number {
+    return this.options.dormantAfterDays ?? DEFAULT_DORMANT_AFTER_DAYS;
+  }
+
+  /**
+   * Keeps the deals service's facts the partners context decides with (idempotent: redelivery
+   * changes nothing): the latest registration and win per partner (dormancy, stalled view), won
+   * deals (tier revenue) and exchange rates (revenue and requirements in the reporting currency).
+   */
+  async recordDealFact(event: {
+    type: string;
+    data: unknown;
+    metadata: { occurredAt: string };
+  }): Promise<void> {
+    const at = event.metadata.occurredAt;
+    if (event.type === 'ExchangeRateRecorded') {
+      const d = event.data as DataOf<'ExchangeRateRecorded'>;
+      await this.db.query(
+        `INSERT INTO partners_exchange_rates (from_currency, to_currency, effective_on, rate) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (from_currency, to_currency, effective_on) DO UPDATE SET rate = EXCLUDED.rate`,
+        [d.from, d.to, d.effectiveOn, d.rate],
+      );
+      return;
+    }
+    if (event.type !== 'DealRegistered' && event.type !== 'DealWon') return;
+    const partnerId = (event.data as { partnerId?: string | null }).partnerId;
+    if (!partnerId || !isUuid(partnerId)) return;
+    const column = event.type === 'DealRegistered' ? 'last_registered_at' : 'last_won_at';
+    await this.db.query(
+      `INSERT INTO partners_deal_activity (partner_id, ${column}) VALUES ($1, $2)
+       ON CONFLICT (partner_id) DO UPDATE SET ${column} = greatest(partners_deal_activity.${column}, EXCLUDED.${column})`,
+      [partnerId, at],
+    );
+    if (event.type === 'DealWon') {
+      const d = event.data as DataOf<'DealWon'>;
+      await this.db.query(
+        `INSERT INTO partners_won_deals (deal_id, partner_id, amount, currency, closed_on) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (deal_id) DO NOTHING`,
+        [d.dealId, partnerId, d.wonValue.amount, d.wonValue.currency, d.closedOn],
+      );
+    }
+  }
+
+  /** The partner's won revenue of the 12 months up to `today` in `currency`, from its won deals. */
+  async trailingRevenue(partnerId: string, currency: string, today: string) {
+    const deals = await this.db.query<{
+      deal_id: string;
+      amount: string;
+      currency: string;
+      closed_on: string;
+    }>(
+      `SELECT deal_id, amount, currency, to_char(closed_on, 'YYYY-MM-DD') AS closed_on
+       FROM partners_won_deals WHERE partner_id = $1 AND closed_on >= $2::date AND closed_on <= $3::date`,
+      [partnerId, trailing12MonthStart(today), today],
+    );
+    const rates = await this.exchangeRates();
+    const result = trailing12MonthRevenue(
+      deals.map((d) => ({
+        dealId: d.deal_id,
+        wonValue: { amount: d.amount, currency: d.currency },
+        closedOn: d.closed_on,
+      })),
+      rates,
+      currency,
+      today,
+    );
+    return { ...result, rates };
+  }
+
+  private async exchangeRates(): Promise<RecordedRate[]> {
+    const rows = await this.db.query<{
+      from_currency: string;
+      to_currency: string;
+      rate: string;
+      effective_on: string;
+    }>(
+      `SELECT from_currency, to_currency, rate, to_char(effective_on, 'YYYY-MM-DD') AS effective_on
+       FROM partners_exchange_rates ORDER BY effective_on`,
+    );
+    return rows.map((r) => ({
+      from: r.from_currency,
+      to: r.to_currency,
+      rate: r.rate,
+      effectiveOn: r.effective_on,
+    }));
   }
 
   static async create(
@@ -422,16 +520,26 @@ export class PartnersApplication {
               .map((c) => c.data.holderId),
           ).size
         : 0;
+    const program = programOf(await this.program(input.program ?? 'default'));
+    const required = program.tiers.find((t) => t.tier === input.tier)?.requirements.trailing12MonthRevenue;
+    const currency = this.options.reportingCurrency ?? required?.currency ?? 'RUB';
+    const today = this.now().toISOString().slice(0, 10);
+    const revenue = await this.trailingRevenue(partnerId, currency, today);
     return this.execute(
       partnerId,
       {
         type: 'ChangeTier',
         data: {
-          program: programOf(await this.program(input.program ?? 'default')),
+          program,
           tier: input.tier,
           effectiveFrom: input.effectiveFrom,
-          // Revenue arrives with the deals service's events; until then it is zero.
-          facts: { certifiedPeople, trailing12MonthRevenue: { amount: '0', currency: 'RUB' } },
+          // Revenue: the partner's won deals of the last 12 months (DealWon), in the reporting currency.
+          facts: {
+            certifiedPeople,
+            trailing12MonthRevenue: revenue.revenue,
+            exchangeRates: revenue.rates,
+            unconvertedRevenue: revenue.unconverted,
+          },
           override: input.overrideReason
             ? { by: actor.id, role: 'vendor_admin', reason: input.overrideReason }
             : undefined,

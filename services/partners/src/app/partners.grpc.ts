@@ -303,7 +303,12 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
       actorOf(r);
       const rows = await queries.stalledPartners(r.days ? Number(r.days) : 30, app.now());
       return {
-        partners: rows.map((p) => ({ partner: toPartnerMessage(p), daysWithoutProgress: p.daysInStage })),
+        partners: rows.map((p) => ({
+          partner: toPartnerMessage(p),
+          daysWithoutProgress: p.daysInStage,
+          stalledBy: p.stalledBy,
+          lastActivityKind: p.lastActivityKind,
+        })),
       };
     },
     async defineIdealPartnerProfile(r: Req) {
