@@ -6,6 +6,7 @@ import {
   PartnerChurnedData,
   PartnerTier,
   PROFILE_FIELDS,
+  SELF_REPORTED_PROFILE_FIELDS,
   Slug,
   type DataOf,
   type Money,
@@ -20,7 +21,11 @@ import {
   STAGES_REACHED_BY_OWN_COMMAND,
 } from './journey';
 import { formatMoney, fromMicros, moneyProblems, toMicros } from './money';
-import { DEFAULT_ONBOARDING_CHECKLIST, type OnboardingStepDefinition } from './onboarding';
+import {
+  DEFAULT_ONBOARDING_CHECKLIST,
+  VENDOR_CONFIRMED_STEPS,
+  type OnboardingStepDefinition,
+} from './onboarding';
 import { convertMicros, rateMicrosOn } from './revenue';
 import type {
   AdvanceJourney,
@@ -29,6 +34,8 @@ import type {
   ChangeTier,
   ChurnPartner,
   CompleteOnboardingStep,
+  ConfirmMdfSpend,
+  ConfirmPartnerProfile,
   DetectDormancy,
   ExpireCertifications,
   GrantCertification,
@@ -250,11 +257,92 @@ function updateProfile(command: UpdatePartnerProfile, state: RegisteredPartner):
     changedFields.push(field);
     data[field] = value;
   }
+  if (input.proposedBy !== undefined) return proposeOrUpdate(state, input, data, changedFields);
   if (changedFields.length === 0) return [];
   return [
     {
       type: 'PartnerProfileUpdated',
       data: { ...data, changedFields } as DataOf<'PartnerProfileUpdated'>,
+    },
+  ];
+}
+
+const isSelfReported = (field: string): field is (typeof SELF_REPORTED_PROFILE_FIELDS)[number] =>
+  (SELF_REPORTED_PROFILE_FIELDS as readonly string[]).includes(field);
+
+/*
+ * A partner user's own update: self-reported numbers (employees, sales reps, segments) score the
+ * partner, so they are proposed (PartnerProfileChangeProposed) and count once the vendor confirms;
+ * the other fields apply as before. A value equal to the pending proposal changes nothing.
+ */
+function proposeOrUpdate(
+  state: RegisteredPartner,
+  input: UpdatePartnerProfile['data'],
+  data: Record<string, unknown>,
+  changedFields: (typeof PROFILE_FIELDS)[number][],
+): Events {
+  const v = new Violations();
+  v.check(isText(input.proposedBy), 'proposedBy', 'must name the partner user');
+  v.throwIfAny();
+  const events: Events = [];
+  const applied = changedFields.filter((f) => !isSelfReported(f));
+  if (applied.length > 0) {
+    const updated: Record<string, unknown> = { partnerId: state.partnerId };
+    for (const f of applied) updated[f] = data[f];
+    events.push({
+      type: 'PartnerProfileUpdated',
+      data: { ...updated, changedFields: applied } as DataOf<'PartnerProfileUpdated'>,
+    });
+  }
+  const pending = (state.proposed ?? {}) as Record<string, unknown>;
+  const proposedFields = changedFields
+    .filter(isSelfReported)
+    .filter((f) =>
+      Array.isArray(data[f])
+        ? !(Array.isArray(pending[f]) && sameSet(data[f] as string[], pending[f] as string[]))
+        : data[f] !== pending[f],
+    );
+  if (proposedFields.length > 0) {
+    const values: Record<string, unknown> = {};
+    for (const f of proposedFields) values[f] = data[f];
+    events.push({
+      type: 'PartnerProfileChangeProposed',
+      data: {
+        partnerId: state.partnerId,
+        proposedFields,
+        ...values,
+        proposedBy: input.proposedBy!,
+        proposedAt: input.at,
+      } as DataOf<'PartnerProfileChangeProposed'>,
+    });
+  }
+  return events;
+}
+
+/** The vendor confirms the pending proposal: the values become the profile (PartnerProfileUpdated). */
+function confirmProfile(command: ConfirmPartnerProfile, state: RegisteredPartner): Events {
+  const { confirmedBy, at } = command.data;
+  const v = new Violations();
+  v.check(isText(confirmedBy), 'confirmedBy', 'must name the vendor user');
+  checkAt(at, v);
+  v.throwIfAny();
+  const proposed = state.proposed as Record<string, unknown> | null;
+  if (!proposed) return [];
+  const employeeCount = (proposed.employeeCount as number | undefined) ?? state.profile.employeeCount;
+  const salesReps = (proposed.salesReps as number | undefined) ?? state.profile.salesReps;
+  checkSalesReps(employeeCount, salesReps, v);
+  if (v.any)
+    throw DomainError.precondition(
+      `the proposed values cannot be confirmed together with the profile: ${salesReps} sales reps > ${employeeCount} employees`,
+      { employeeCount, salesReps },
+    );
+  const changedFields = SELF_REPORTED_PROFILE_FIELDS.filter((f) => proposed[f] !== undefined);
+  const values: Record<string, unknown> = {};
+  for (const f of changedFields) values[f] = proposed[f];
+  return [
+    {
+      type: 'PartnerProfileUpdated',
+      data: { partnerId: state.partnerId, ...values, changedFields } as DataOf<'PartnerProfileUpdated'>,
     },
   ];
 }
@@ -323,7 +411,7 @@ function firstDeal(
 
 /** Steps may be completed from agreement_signed on (the contract is the agreement's paperwork). */
 function completeOnboardingStep(command: CompleteOnboardingStep, state: RegisteredPartner): Events {
-  const { step, completedBy, at } = command.data;
+  const { step, completedBy, byPartner, at } = command.data;
   const v = new Violations();
   const definition = state.checklist.find((s) => s.step === step);
   if (!definition)
@@ -340,10 +428,33 @@ function completeOnboardingStep(command: CompleteOnboardingStep, state: Register
       `onboarding steps can be completed once the agreement is signed; the partner is at stage ${state.stage}`,
       { stage: state.stage },
     );
+  if (byPartner && VENDOR_CONFIRMED_STEPS.includes(step)) {
+    if (state.submittedSteps[step] !== undefined) return [];
+    return [
+      {
+        type: 'OnboardingStepSubmitted',
+        data: {
+          partnerId: state.partnerId,
+          step,
+          stepName: definition!.name,
+          submittedBy: completedBy,
+          submittedAt: at,
+        },
+      },
+    ];
+  }
+  const submittedBy = state.submittedSteps[step];
   return [
     {
       type: 'OnboardingStepCompleted',
-      data: { partnerId: state.partnerId, step, stepName: definition!.name, completedAt: at, completedBy },
+      data: {
+        partnerId: state.partnerId,
+        step,
+        stepName: definition!.name,
+        completedAt: at,
+        completedBy,
+        ...(submittedBy !== undefined ? { submittedBy } : {}),
+      },
     },
   ];
 }
@@ -648,10 +759,11 @@ function allocateMdf(command: AllocateMdf, state: RegisteredPartner): Events {
 }
 
 function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
-  const { allocationId, spendId, amount, spentOn, activity, claimReference } = command.data;
+  const { allocationId, spendId, amount, spentOn, activity, claimReference, claimedBy } = command.data;
   const v = new Violations();
   v.check(isUuid(allocationId), 'allocationId', 'must be a UUID');
   v.check(isUuid(spendId), 'spendId', 'must be a UUID');
+  v.check(claimedBy === undefined || isText(claimedBy), 'claimedBy', 'must name the partner user');
   const problems = moneyProblems(amount, 'amount');
   for (const p of problems) v.add(p.field, p.reason);
   if (problems.length === 0 && toMicros(amount.amount) === 0n)
@@ -671,7 +783,7 @@ function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
     );
   v.throwIfAny();
 
-  const earlier = state.mdfSpends[spendId];
+  const earlier = state.mdfSpends[spendId] ?? state.mdfClaims[spendId];
   if (earlier) {
     const same =
       earlier.allocationId === allocationId &&
@@ -694,7 +806,7 @@ function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
       `spentOn: ${spentOn} is outside the allocation’s validity, ${allocation.validFrom} to ${allocation.validUntil}`,
       { validFrom: allocation.validFrom, validUntil: allocation.validUntil },
     );
-  const unspent = unspentMicros(allocation);
+  const unspent = availableMicros(state, allocationId, allocation);
   if (toMicros(amount.amount) > unspent) {
     const unspentMoney: Money = { amount: fromMicros(unspent), currency: allocation.amount.currency };
     throw DomainError.precondition(
@@ -702,20 +814,61 @@ function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
       { unspent: unspentMoney },
     );
   }
-  return [
-    {
-      type: 'MdfSpent',
-      data: {
-        partnerId: state.partnerId,
-        allocationId,
-        spendId,
-        amount: { amount: amount.amount, currency: amount.currency },
-        spentOn,
-        activity: activity.trim(),
-        ...(claimReference !== undefined ? { claimReference } : {}),
+  const spend = {
+    partnerId: state.partnerId,
+    allocationId,
+    spendId,
+    amount: { amount: amount.amount, currency: amount.currency },
+    spentOn,
+    activity: activity.trim(),
+    ...(claimReference !== undefined ? { claimReference } : {}),
+  };
+  // A partner user's report is a claim: the money is spent when the vendor confirms it.
+  if (claimedBy !== undefined) return [{ type: 'MdfSpendClaimed', data: { ...spend, claimedBy } }];
+  return [{ type: 'MdfSpent', data: spend }];
+}
+
+/** What may still be spent from an allocation: the unspent amount less the claims awaiting confirmation. */
+function availableMicros(
+  state: RegisteredPartner,
+  allocationId: string,
+  allocation: RegisteredPartner['mdfAllocations'][string],
+  exceptSpendId?: string,
+): bigint {
+  let pending = 0n;
+  for (const claim of Object.values(state.mdfClaims))
+    if (claim.allocationId === allocationId && claim.spendId !== exceptSpendId)
+      pending += toMicros(claim.amount.amount);
+  return unspentMicros(allocation) - pending;
+}
+
+/** The vendor confirms a partner's claim: MdfSpent with who claimed and who confirmed. */
+function confirmMdfSpend(command: ConfirmMdfSpend, state: RegisteredPartner): Events {
+  const { spendId, confirmedBy } = command.data;
+  const v = new Violations();
+  v.check(isUuid(spendId), 'spendId', 'must be a UUID');
+  v.check(isText(confirmedBy), 'confirmedBy', 'must name the vendor user');
+  v.throwIfAny();
+  if (state.mdfSpends[spendId]) return [];
+  const claim = state.mdfClaims[spendId];
+  if (!claim)
+    throw DomainError.notFound(`spendId: partner ${state.partnerId} has no MDF claim ${spendId}`, {
+      spendId,
+    });
+  const allocation = state.mdfAllocations[claim.allocationId]!;
+  const available = availableMicros(state, claim.allocationId, allocation, spendId);
+  if (toMicros(claim.amount.amount) > available)
+    throw DomainError.precondition(
+      `amount: the claim of ${formatMoney(toMicros(claim.amount.amount), claim.amount.currency)} exceeds the unspent ${formatMoney(available, allocation.amount.currency)} of MDF allocation ${claim.allocationId}`,
+      {
+        unspent: {
+          amount: fromMicros(available < 0n ? 0n : available),
+          currency: allocation.amount.currency,
+        },
       },
-    },
-  ];
+    );
+  const { claimedBy, ...spend } = claim;
+  return [{ type: 'MdfSpent', data: { ...spend, claimedBy, confirmedBy } }];
 }
 
 // ---------------------------------------------------------------- churn and reactivation
@@ -893,6 +1046,10 @@ export function decidePartner(command: PartnerCommand, state: PartnerState): rea
       return reactivate(command, state);
     case 'DetectDormancy':
       return detectDormancy(command, state);
+    case 'ConfirmPartnerProfile':
+      return confirmProfile(command, state);
+    case 'ConfirmMdfSpend':
+      return confirmMdfSpend(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
