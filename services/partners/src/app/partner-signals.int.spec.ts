@@ -200,6 +200,41 @@ function signalsSuite(
       );
     });
 
+    it('item 10: a partner user’s own numbers are shown as proposed beside the confirmed ones until the vendor confirms them', async () => {
+      const d = ids[3]!;
+      const me: Actor = { id: 'partner-user:ivan', role: 'partner_user', partnerId: d };
+      const { events } = await app.updatePartnerProfile(d, { employeeCount: 900, salesReps: 40 }, me);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['PartnerProfileChangeProposed'],
+      );
+      const read = () =>
+        db.query<{ employee_count: number; sales_reps: number; proposed: Record<string, unknown> | null }>(
+          'SELECT employee_count, sales_reps, proposed FROM partners_partner_summary WHERE partner_id = $1',
+          [d],
+        );
+      const pending = (await eventually('the proposal projected', async () => {
+        const [row] = await read();
+        return row?.proposed ? row : null;
+      }))!;
+      assert.deepEqual(
+        [
+          pending.employee_count,
+          pending.sales_reps,
+          pending.proposed!.employeeCount,
+          pending.proposed!.salesReps,
+        ],
+        [50, 5, 900, 40],
+      );
+      await assert.rejects(app.confirmPartnerProfile(d, me), /only the vendor/);
+      await app.confirmPartnerProfile(d, admin);
+      const confirmed = (await eventually('the confirmation projected', async () => {
+        const [row] = await read();
+        return row && row.proposed === null ? row : null;
+      }))!;
+      assert.deepEqual([confirmed.employee_count, confirmed.sales_reps], [900, 40]);
+    });
+
     it('item 9: the scheduler makes an active partner without registrations, wins or trainings dormant; the stalled view shows active and dormant partners by that rule', async () => {
       const a = ids[0]!;
       for (const stage of ['contacted', 'agreement_signed', 'onboarding'])

@@ -27,6 +27,16 @@ export interface PartnerSummaryRow {
   fit_score: number | null;
   fit_explanation: FitScore['criteria'] | null;
   last_training_at: Date | null;
+  /** Self-reported values awaiting the vendor's confirmation; null when none. */
+  proposed: ProposedValues | null;
+}
+
+export interface ProposedValues {
+  employeeCount?: number;
+  salesReps?: number;
+  clientSegments?: string[];
+  proposedBy: string;
+  proposedAt: string;
 }
 
 export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
@@ -54,6 +64,7 @@ export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
     fit_score: { type: 'int', nullable: true },
     fit_explanation: { type: 'jsonb', nullable: true },
     last_training_at: { type: 'timestamptz', nullable: true },
+    proposed: { type: 'jsonb', nullable: true },
   },
 });
 
@@ -176,6 +187,7 @@ export const partnerSummaryProjection: Projection = {
           fit_score: null,
           fit_explanation: null,
           last_training_at: null,
+          proposed: null,
           ...common,
         });
         await refreshFit(manager, d.partnerId);
@@ -184,7 +196,26 @@ export const partnerSummaryProjection: Projection = {
       case 'PartnerProfileUpdated': {
         const d = event.data as DataOf<'PartnerProfileUpdated'>;
         await rows.update({ partner_id: d.partnerId }, { ...profilePatch(d), ...common });
+        // A value set or confirmed by the vendor is no longer pending.
+        await manager.query(
+          `UPDATE partners_partner_summary SET proposed = CASE
+             WHEN (proposed - $2::text[]) ?| array['employeeCount', 'salesReps', 'clientSegments']
+             THEN proposed - $2::text[] END
+           WHERE partner_id = $1 AND proposed IS NOT NULL`,
+          [d.partnerId, [...d.changedFields]],
+        );
         await refreshFit(manager, d.partnerId);
+        return;
+      }
+      case 'PartnerProfileChangeProposed': {
+        const d = event.data as DataOf<'PartnerProfileChangeProposed'>;
+        const values: Record<string, unknown> = { proposedBy: d.proposedBy, proposedAt: d.proposedAt };
+        for (const f of d.proposedFields) values[f] = d[f];
+        await manager.query(
+          `UPDATE partners_partner_summary SET proposed = coalesce(proposed, '{}'::jsonb) || $2::jsonb,
+             version = $3, updated_at = $4 WHERE partner_id = $1`,
+          [d.partnerId, JSON.stringify(values), common.version, common.updated_at],
+        );
         return;
       }
       case 'PartnerJourneyStageReached': {

@@ -456,7 +456,12 @@ export class PartnersApplication {
     const before = await this.state(partnerId);
     const command: UpdatePartnerProfile = {
       type: 'UpdatePartnerProfile',
-      data: { ...changes, at: this.now().toISOString() },
+      // A partner user's self-reported numbers are proposed until the vendor confirms them.
+      data: {
+        ...changes,
+        ...(actor.role === 'partner_user' ? { proposedBy: actor.id } : {}),
+        at: this.now().toISOString(),
+      },
     };
     const events = partnerDecider.decide(command, before);
     const updated = events.find((e) => e.type === 'PartnerProfileUpdated');
@@ -498,9 +503,41 @@ export class PartnersApplication {
   async completeOnboardingStep(partnerId: string, step: string, actor: Actor): Promise<CommandResult> {
     return this.execute(
       partnerId,
-      { type: 'CompleteOnboardingStep', data: { step, completedBy: actor.id, at: this.now().toISOString() } },
+      {
+        type: 'CompleteOnboardingStep',
+        data: {
+          step,
+          completedBy: actor.id,
+          byPartner: actor.role === 'partner_user',
+          at: this.now().toISOString(),
+        },
+      },
       actor,
     );
+  }
+
+  /** The vendor confirms the self-reported values a partner user proposed. */
+  async confirmPartnerProfile(partnerId: string, actor: Actor): Promise<CommandResult> {
+    this.requireVendor(actor, 'confirms a partner’s self-reported values');
+    return this.execute(
+      partnerId,
+      { type: 'ConfirmPartnerProfile', data: { confirmedBy: actor.id, at: this.now().toISOString() } },
+      actor,
+    );
+  }
+
+  /** The vendor confirms an MDF spend a partner user claimed. */
+  async confirmMdfSpend(partnerId: string, spendId: string, actor: Actor): Promise<CommandResult> {
+    this.requireVendor(actor, 'confirms an MDF spend');
+    return this.execute(
+      partnerId,
+      { type: 'ConfirmMdfSpend', data: { spendId, confirmedBy: actor.id } },
+      actor,
+    );
+  }
+
+  private requireVendor(actor: Actor, what: string): void {
+    if (actor.role === 'partner_user') throw DomainError.permissionDenied(`only the vendor ${what}`);
   }
 
   async changeTier(

@@ -8,7 +8,7 @@ import {
   type RunningGrpcServer,
 } from '@prm/grpc';
 import type { Actor, PartnersApplication, CommandResult } from './partners.application';
-import type { PartnerSummaryRow } from './partner-summary.projection';
+import type { PartnerSummaryRow, ProposedValues } from './partner-summary.projection';
 import { PartnersQueries } from './partners.queries';
 
 export { PROTO_ROOT };
@@ -89,6 +89,17 @@ function toPartnerMessage(row: PartnerSummaryRow) {
     fitScore: row.fit_score ?? -1,
     fitExplanation: row.fit_explanation ?? [],
     version: String(row.version),
+    ...(row.proposed ? { proposed: proposedMessage(row.proposed) } : {}),
+  };
+}
+
+function proposedMessage(p: ProposedValues) {
+  return {
+    ...(p.employeeCount !== undefined && { employeeCount: p.employeeCount }),
+    ...(p.salesReps !== undefined && { salesReps: p.salesReps }),
+    clientSegments: p.clientSegments ?? [],
+    proposedBy: p.proposedBy,
+    proposedAt: p.proposedAt,
   };
 }
 
@@ -236,11 +247,19 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
               spentOn: str(r.spentOn),
               activity: str(r.activity),
               claimReference: str(r.claimReference) || undefined,
+              // A partner user's spend is a claim until the vendor confirms it (ConfirmMdfSpend).
+              ...(actorOf(r).role === 'partner_user' ? { claimedBy: actorOf(r).id } : {}),
             },
           },
           actorOf(r),
         ),
       );
+    },
+    async confirmMdfSpend(r: Req) {
+      return ref(await app.confirmMdfSpend(partnerIdOf(r), str(r.spendId), actorOf(r)));
+    },
+    async confirmPartnerProfile(r: Req) {
+      return ref(await app.confirmPartnerProfile(partnerIdOf(r), actorOf(r)));
     },
     async churnPartner(r: Req) {
       return ref(

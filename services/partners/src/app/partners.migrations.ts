@@ -153,4 +153,12 @@ CREATE TABLE partners_pam_capacity (
 ALTER TABLE partners_partner_summary ADD COLUMN last_training_at timestamptz;
 `,
   },
+  {
+    version: 7,
+    name: 'proposed self-reported values',
+    sql: `
+-- PartnerProfileChangeProposed values awaiting the vendor's confirmation (null: none pending).
+ALTER TABLE partners_partner_summary ADD COLUMN proposed jsonb;
+`,
+  },
 ];
