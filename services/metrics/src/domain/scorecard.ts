@@ -121,6 +121,24 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     value: (a) => a.s.profile?.salesReps ?? null,
   },
   {
+    name: 'employeeCountProposed',
+    group: 'profile',
+    unit: 'count',
+    definition:
+      'Employees the partner reported about itself, awaiting the vendor’s confirmation (potential uses employeeCount, the confirmed value); null when nothing is pending.',
+    sources: ['PartnerProfileChangeProposed', 'PartnerProfileUpdated'],
+    value: (a) => a.s.proposed?.employeeCount ?? null,
+  },
+  {
+    name: 'salesRepsProposed',
+    group: 'profile',
+    unit: 'count',
+    definition:
+      'Sales representatives the partner reported about itself, awaiting the vendor’s confirmation (potential uses salesReps); null when nothing is pending.',
+    sources: ['PartnerProfileChangeProposed', 'PartnerProfileUpdated'],
+    value: (a) => a.s.proposed?.salesReps ?? null,
+  },
+  {
     name: 'partnerType',
     group: 'profile',
     unit: 'text',
