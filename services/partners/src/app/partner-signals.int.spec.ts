@@ -47,7 +47,7 @@ function signalsSuite(
     let app: PartnersApplication;
     let queries: PartnersQueries;
     const T0 = new Date('2026-01-01T09:00:00.000Z');
-    let clock = T0;
+    const clock = T0;
     const day = (n: number) => new Date(T0.getTime() + n * 86_400_000);
     const ids: string[] = [];
 
