@@ -54,7 +54,19 @@ const DESIGN_CATALOG: Record<string, readonly string[]> = {
 
 /** Event types added after DESIGN.md's starting catalog, by context (add, never change). */
 const ADDED_SINCE_DESIGN: Record<string, readonly string[]> = {
-  partners: ['PartnerReactivated', 'OnboardingChecklistAssigned', 'PamOverCapacity', 'PartnerProgramDefined'],
+  partners: [
+    'PartnerReactivated',
+    'OnboardingChecklistAssigned',
+    'PamOverCapacity',
+    'PartnerProgramDefined',
+    // issue 21, items 9, 10, 11, 16 (partner signals)
+    'PamCapacitySet',
+    'PamLoadReviewed',
+    'PartnerDormancyDetected',
+    'PartnerProfileChangeProposed',
+    'OnboardingStepSubmitted',
+    'MdfSpendClaimed',
+  ],
   deals: [
     'DealCoSellerAssigned',
     'DealProtectionExtensionRequested',

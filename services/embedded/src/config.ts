@@ -16,6 +16,8 @@ export interface PlatformConfig {
   pamCapacity: number;
   /** ISO 4217; commissions are also recorded in it, converted at the close date's rate. */
   reportingCurrency?: string;
+  /** Days without a deal registration, win or training after which an active partner is dormant. */
+  dormantAfterDays: number;
   /**
    * The per-deployment secret for account-mapping keyed hashes (privacy mode). Embedded mode
    * creates one in the data directory when unset; distributed mode must set it to use privacy mode.
@@ -75,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     seedDemoData: seed === 'true' || seed === '1',
     pamCapacity: integer(env, 'PRM_PAM_CAPACITY', 10, 1, 10_000, 'a positive integer'),
     reportingCurrency: currency(env, 'PRM_REPORTING_CURRENCY'),
+    dormantAfterDays: integer(env, 'PRM_DORMANT_AFTER_DAYS', 90, 1, 3650, 'a positive whole number of days'),
     mappingHmacSecret: secret(env, 'PRM_MAPPING_HMAC_SECRET'),
   };
 }

@@ -18,6 +18,7 @@ import type { Quadrant } from '@prm/contracts';
 import {
   CertificationExpiryScheduler,
   DealMilestonesConsumer,
+  DormancyScheduler,
   partnerSummaryProjection,
   PartnersApplication,
   partnersGrpcBinding,
@@ -60,6 +61,8 @@ export async function startPlatform(
   try {
     const partners = await PartnersApplication.create(runtime.store, runtime.db, {
       pamCapacity: config.pamCapacity,
+      reportingCurrency: config.reportingCurrency,
+      dormantAfterDays: config.dormantAfterDays,
     });
     const deals = await DealsApplication.create(runtime.store, runtime.db, {
       reportingCurrency: config.reportingCurrency,
@@ -115,6 +118,9 @@ export async function startPlatform(
     const certificationExpiry = new CertificationExpiryScheduler(partners, runtime.db, log);
     certificationExpiry.start();
     stops.push(() => certificationExpiry.stop());
+    const dormancy = new DormancyScheduler(partners, runtime.db, log);
+    dormancy.start();
+    stops.push(() => dormancy.stop());
     const dealExpiry = new DealExpiryScheduler(deals, log);
     dealExpiry.start();
     stops.push(() => dealExpiry.stop());

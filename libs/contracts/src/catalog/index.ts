@@ -163,6 +163,53 @@ const definitions = [
     data: partners.PamOverCapacityData,
   }),
   defineEvent({
+    type: 'PamCapacitySet',
+    context: 'partners',
+    schemaVersion: 1,
+    description:
+      'A vendor admin set how many partners a PAM runs well (the environment value is only the default).',
+    data: partners.PamCapacitySetData,
+  }),
+  defineEvent({
+    type: 'PamLoadReviewed',
+    context: 'partners',
+    schemaVersion: 1,
+    description:
+      'A PAM’s over-capacity warning was re-evaluated after an assignment, reassignment, churn, reactivation or capacity change, and it changed (raised or cleared).',
+    data: partners.PamLoadReviewedData,
+  }),
+  defineEvent({
+    type: 'PartnerDormancyDetected',
+    context: 'partners',
+    schemaVersion: 1,
+    description:
+      'An active partner had no deal registration, no win and no training for the configured period; it becomes dormant.',
+    data: partners.PartnerDormancyDetectedData,
+  }),
+  defineEvent({
+    type: 'PartnerProfileChangeProposed',
+    context: 'partners',
+    schemaVersion: 1,
+    description:
+      'A partner user proposed self-reported profile values (employees, sales reps, segments); they count once the vendor confirms them.',
+    data: partners.PartnerProfileChangeProposedData,
+  }),
+  defineEvent({
+    type: 'OnboardingStepSubmitted',
+    context: 'partners',
+    schemaVersion: 1,
+    description:
+      'A partner user ticked an onboarding step that gates enablement; it is completed when the vendor confirms it.',
+    data: partners.OnboardingStepSubmittedData,
+  }),
+  defineEvent({
+    type: 'MdfSpendClaimed',
+    context: 'partners',
+    schemaVersion: 1,
+    description: 'A partner user claimed an MDF spend; it is spent (MdfSpent) when the vendor confirms it.',
+    data: partners.MdfSpendClaimedData,
+  }),
+  defineEvent({
     type: 'IdealPartnerProfileDefined',
     context: 'partners',
     schemaVersion: 1,

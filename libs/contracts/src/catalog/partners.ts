@@ -106,6 +106,9 @@ export const OnboardingStepCompletedData = z.object({
   stepName: z.string().min(1).max(200).optional().describe('Human name of the step.'),
   completedAt: IsoDateTime.describe('When the step was completed.'),
   completedBy: UserRef.optional().describe('Who completed (or confirmed) the step.'),
+  submittedBy: UserRef.optional().describe(
+    'For a step the vendor confirms: the partner user who ticked it (OnboardingStepSubmitted).',
+  ),
 });
 
 export const PartnerTierChangedData = z.object({
@@ -118,6 +121,18 @@ export const PartnerTierChangedData = z.object({
   overriddenBy: UserRef.optional().describe(
     'The vendor admin who granted the tier although its requirements were not met; `reason` says why.',
   ),
+  waivedRequirements: z
+    .array(
+      z.object({
+        requirement: z
+          .enum(['certifiedPeople', 'trailing12MonthRevenue'])
+          .describe('The requirement waived.'),
+        actual: z.string().min(1).max(100).describe('What the partner had, e.g. "2500000.50 RUB".'),
+        required: z.string().min(1).max(100).describe('What the tier asks, in the same unit.'),
+      }),
+    )
+    .optional()
+    .describe('With overriddenBy: each requirement the vendor admin waived, actual against required.'),
 });
 
 export const PamAssignedData = z.object({
@@ -195,6 +210,10 @@ export const MdfSpentData = z.object({
     .max(200)
     .optional()
     .describe('Reference of the claim the partner filed for the spend (invoice or report number).'),
+  claimedBy: UserRef.optional().describe(
+    'The partner user who claimed the spend (MdfSpendClaimed), when it did.',
+  ),
+  confirmedBy: UserRef.optional().describe('The vendor user who confirmed a partner’s claim.'),
 });
 
 export const PartnerChurnedData = z.object({
@@ -326,3 +345,83 @@ export const DEFAULT_PROGRAM_TIERS: z.infer<typeof PartnerProgramDefinedData>['t
     },
   },
 ];
+export const PamCapacitySetData = z.object({
+  pamId: UserRef.describe('The partner account manager (stream `partners.pam-<pamId>`).'),
+  capacity: z.int().min(1).describe('How many partners this PAM runs well, from now on.'),
+  previousCapacity: z
+    .int()
+    .min(1)
+    .nullable()
+    .describe('The PAM’s own capacity before; null when the default applied.'),
+  setBy: UserRef.describe('The vendor admin who set it.'),
+  reason: z.string().max(1000).optional().describe('Why.'),
+});
+
+export const PamLoadReviewedData = z.object({
+  pamId: UserRef.describe('The partner account manager whose load was re-evaluated.'),
+  partnerCount: Count.describe('Partners the PAM runs now (churned partners do not count).'),
+  capacity: z.int().min(1).describe('The PAM’s capacity (its own, or the default).'),
+  overCapacity: z
+    .boolean()
+    .describe('partnerCount > capacity: the warning is raised (true) or cleared (false).'),
+  cause: z
+    .enum(['assigned', 'reassigned_away', 'churned', 'reactivated', 'capacity_changed'])
+    .describe(
+      'What changed the load: a partner assigned, moved to another PAM, churned, reactivated; or the capacity.',
+    ),
+  partnerId: Id.optional().describe('The partner whose change caused the review, when one did.'),
+});
+
+export const PartnerDormancyDetectedData = z.object({
+  partnerId,
+  lastActivityKind: z
+    .enum(['deal_registered', 'deal_won', 'training', 'became_active'])
+    .describe(
+      'The latest of the partner’s deal registrations, wins and trainings; became_active when it had none since it became active.',
+    ),
+  lastActivityAt: IsoDateTime.describe('When that last activity happened.'),
+  inactiveDays: Count.describe('Whole days from the last activity to the check.'),
+  dormantAfterDays: z
+    .int()
+    .min(1)
+    .describe('The configured period without activity that makes a partner dormant.'),
+});
+
+/** Profile fields a partner user may propose about itself; the vendor confirms them. */
+export const SELF_REPORTED_PROFILE_FIELDS = ['employeeCount', 'salesReps', 'clientSegments'] as const;
+
+export const PartnerProfileChangeProposedData = z.object({
+  partnerId,
+  proposedFields: z
+    .array(z.enum(SELF_REPORTED_PROFILE_FIELDS))
+    .min(1)
+    .describe(
+      'The self-reported fields proposed; each one is present below. Scores use them once confirmed.',
+    ),
+  employeeCount: Count.optional().describe('Proposed number of employees.'),
+  salesReps: Count.optional().describe('Proposed number of sales representatives.'),
+  clientSegments: clientSegments.optional(),
+  proposedBy: UserRef.describe('The partner user who proposed the values.'),
+  proposedAt: IsoDateTime.describe('When.'),
+});
+
+export const OnboardingStepSubmittedData = z.object({
+  partnerId,
+  step: Slug.describe('The checklist step ticked by the partner; it needs the vendor’s confirmation.'),
+  stepName: z.string().min(1).max(200).optional().describe('Human name of the step.'),
+  submittedBy: UserRef.describe('The partner user who ticked it.'),
+  submittedAt: IsoDateTime.describe('When.'),
+});
+
+export const MdfSpendClaimedData = z.object({
+  partnerId,
+  allocationId,
+  spendId: Id.describe(
+    'The claimed spend, UUID; MdfSpent with this id follows on the vendor’s confirmation.',
+  ),
+  amount: Money.describe('Amount claimed, in the allocation’s currency.'),
+  spentOn: IsoDate.describe('Date of the spend.'),
+  activity: z.string().min(1).max(1000).describe('What the money was spent on.'),
+  claimReference: z.string().min(1).max(200).optional().describe('Invoice or report number.'),
+  claimedBy: UserRef.describe('The partner user who claimed it.'),
+});

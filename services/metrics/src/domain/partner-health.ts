@@ -108,6 +108,11 @@ export interface PartnerHealthState {
   overlap: OverlapFacts | null;
   /** Latest event time seen for this partner: the clock of its per-event scoring. */
   lastEventAt: string | null;
+  /**
+   * Self-reported values a partner user proposed (PartnerProfileChangeProposed), not yet confirmed:
+   * shown beside the profile, never used by potential. Missing when nothing is pending.
+   */
+  proposed?: { employeeCount?: number; salesReps?: number; clientSegments?: string[] };
 }
 
 export interface GlobalHealthState {
@@ -164,6 +169,7 @@ export function rescoreTime(event: Pick<RecordedEvent, 'type' | 'data' | 'metada
 export const PARTNER_EVENT_TYPES = new Set([
   'PartnerRegistered',
   'PartnerProfileUpdated',
+  'PartnerProfileChangeProposed',
   'PartnerJourneyStageReached',
   'OnboardingStepCompleted',
   'PartnerTierChanged',
@@ -427,6 +433,21 @@ export function applyToPartner(
             break; // websiteDomain, taxId: not metrics
         }
       }
+      if (state.proposed) {
+        // A value the vendor set or confirmed is no longer pending.
+        const proposed = { ...state.proposed } as Record<string, unknown>;
+        for (const field of d.changedFields) delete proposed[field];
+        if (Object.keys(proposed).length > 0) state.proposed = proposed as typeof state.proposed;
+        else delete state.proposed;
+      }
+      return;
+    }
+    case 'PartnerProfileChangeProposed': {
+      const d = event.data as DataOf<'PartnerProfileChangeProposed'>;
+      const proposed: Record<string, unknown> = { ...state.proposed };
+      for (const field of d.proposedFields)
+        proposed[field] = field === 'clientSegments' ? [...(d.clientSegments ?? [])] : d[field];
+      state.proposed = proposed as typeof state.proposed;
       return;
     }
     case 'PartnerJourneyStageReached': {

@@ -63,6 +63,7 @@ export interface Aggregates {
   cycleDaysSum: number;
   closed: number;
   lastWonMs: number | null;
+  lastRegistrationMs: number | null;
   firstWonMs: number | null;
   customers: Map<string, { cls: string | undefined; at: string }>;
   activeCerts: number;
@@ -88,6 +89,13 @@ const days = (fromMs: number, toMs: number) => Math.max(0, Math.floor((toMs - fr
 const ratio = (num: number, den: number, digits = 4) =>
   den > 0 ? Math.round((num / den) * 10 ** digits) / 10 ** digits : null;
 const money = (bag: MoneyBag) => bagToList(bag);
+/** The later of the latest own registration and the latest own win (a win on the same instant wins). */
+function lastDeal(a: Aggregates): { kind: 'registration' | 'win'; ms: number } | null {
+  const reg = a.lastRegistrationMs !== null && a.lastRegistrationMs <= a.asOfMs ? a.lastRegistrationMs : null;
+  if (reg === null && a.lastWonMs === null) return null;
+  if (a.lastWonMs !== null && (reg === null || a.lastWonMs >= reg)) return { kind: 'win', ms: a.lastWonMs };
+  return { kind: 'registration', ms: reg! };
+}
 const cell = (a: Aggregates, key: string) => (a.s.overlap ? (a.s.overlap.cells[key] ?? 0) : null);
 const journeyStart = (s: PartnerHealthState) => s.agreementAt ?? s.registeredAt;
 
@@ -111,6 +119,24 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     definition: 'Sales representatives of the partner.',
     sources: P,
     value: (a) => a.s.profile?.salesReps ?? null,
+  },
+  {
+    name: 'employeeCountProposed',
+    group: 'profile',
+    unit: 'count',
+    definition:
+      'Employees the partner reported about itself, awaiting the vendor’s confirmation (potential uses employeeCount, the confirmed value); null when nothing is pending.',
+    sources: ['PartnerProfileChangeProposed', 'PartnerProfileUpdated'],
+    value: (a) => a.s.proposed?.employeeCount ?? null,
+  },
+  {
+    name: 'salesRepsProposed',
+    group: 'profile',
+    unit: 'count',
+    definition:
+      'Sales representatives the partner reported about itself, awaiting the vendor’s confirmation (potential uses salesReps); null when nothing is pending.',
+    sources: ['PartnerProfileChangeProposed', 'PartnerProfileUpdated'],
+    value: (a) => a.s.proposed?.salesReps ?? null,
   },
   {
     name: 'partnerType',
@@ -472,6 +498,26 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
     value: (a) => (a.lastWonMs === null ? null : days(a.lastWonMs, a.asOfMs)),
   },
   {
+    name: 'daysSinceLastDeal',
+    group: 'outcomes',
+    unit: 'days',
+    definition:
+      'Whole days from the partner’s latest own deal registration or win (close date), whichever is later, to asOf; null before either. lastDealActivity says which.',
+    sources: ['DealRegistered', 'DealWon'],
+    value: (a) => {
+      const last = lastDeal(a);
+      return last === null ? null : days(last.ms, a.asOfMs);
+    },
+  },
+  {
+    name: 'lastDealActivity',
+    group: 'outcomes',
+    unit: 'text',
+    definition: 'What daysSinceLastDeal counts from: "registration" or "win"; null before either.',
+    sources: ['DealRegistered', 'DealWon'],
+    value: (a) => lastDeal(a)?.kind ?? null,
+  },
+  {
     name: 'revenueTrendQoQ',
     group: 'outcomes',
     unit: 'ratio',
@@ -662,6 +708,7 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
     cycleDaysSum: 0,
     closed: 0,
     lastWonMs: null,
+    lastRegistrationMs: null,
     firstWonMs: null,
     customers: new Map(),
     activeCerts: 0,
@@ -679,6 +726,8 @@ export function aggregate(s: PartnerHealthState, global: GlobalHealthState, asOf
       const regMs = registeredMsOf(f);
       if (regMs > d90 && regMs <= asOfMs) a.registrations90d++;
       if (a.firstRegistrationMs === null || regMs < a.firstRegistrationMs) a.firstRegistrationMs = regMs;
+      if (regMs <= asOfMs && (a.lastRegistrationMs === null || regMs > a.lastRegistrationMs))
+        a.lastRegistrationMs = regMs;
       if (f.outcome === 'open') {
         a.openDeals++;
         if (f.value) bagAdd(a.openPipeline, f.value);

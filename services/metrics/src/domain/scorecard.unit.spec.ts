@@ -81,6 +81,9 @@ describe('scorecard of a hand-made partner history (values computed by hand)', (
     assert.deepEqual(m.averageDealSize, [rub('1200000.00')]);
     assert.equal(m.averageDealCycleDays, 22); // (20 + 24) / 2
     assert.equal(m.daysSinceLastDealWon, 50); // Feb 10 → Apr 1
+    // issue 21 item 9: the days since the last deal count registrations too, and say which
+    assert.equal(m.daysSinceLastDeal, 22); // the registration of Mar 10 → Apr 1
+    assert.equal(m.lastDealActivity, 'registration');
     assert.equal(m.revenueTrendQoQ, null); // nothing won in the 90 days before the last 90
     assert.deepEqual(m.commissionAccrued, [rub('100000.00')]); // 120 000 − 20 000 debit
     assert.deepEqual(m.commissionPaid, [rub('120000.00')]);

@@ -8,7 +8,8 @@ export const DEAL_MILESTONES_GROUP = 'prm.partners.deal-milestones';
 
 /**
  * The partners service's reaction to prm.deals.events.v1: a partner's first registered deal and
- * first won deal move its journey (first_deal_registered, first_deal_won). Idempotent: the
+ * first won deal move its journey (first_deal_registered, first_deal_won); every registration,
+ * win and exchange rate is kept as a fact (`recordDealFact`: dormancy, tier revenue). Idempotent: the
  * decider records each milestone once, so a redelivered or later deal changes nothing. A deal
  * the journey cannot take (say the partner churned meanwhile) is logged and skipped; any other
  * error stops the batch uncommitted so it is retried.
@@ -29,6 +30,8 @@ export class DealMilestonesConsumer {
       fromBeginning: true,
       handleBatch: async (messages) => {
         for (const { event } of messages) {
+          // The facts first (idempotent), so that tier revenue and dormancy see every deal.
+          await this.app.recordDealFact(event);
           const type =
             event.type === 'DealRegistered'
               ? 'RecordFirstDealRegistered'

@@ -6,3 +6,4 @@ export * from './streams';
 export * from './partners.queries';
 export * from './certification-expiry.scheduler';
 export * from './deal-milestones.consumer';
+export * from './dormancy.scheduler';

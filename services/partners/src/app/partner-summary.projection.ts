@@ -36,6 +36,17 @@ export interface PartnerSummaryRow {
   updated_at: Date;
   fit_score: number | null;
   fit_explanation: FitScore['criteria'] | null;
+  last_training_at: Date | null;
+  /** Self-reported values awaiting the vendor's confirmation; null when none. */
+  proposed: ProposedValues | null;
+}
+
+export interface ProposedValues {
+  employeeCount?: number;
+  salesReps?: number;
+  clientSegments?: string[];
+  proposedBy: string;
+  proposedAt: string;
 }
 
 export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
@@ -64,6 +75,8 @@ export const PartnerSummaryEntity = new EntitySchema<PartnerSummaryRow>({
     updated_at: { type: 'timestamptz' },
     fit_score: { type: 'int', nullable: true },
     fit_explanation: { type: 'jsonb', nullable: true },
+    last_training_at: { type: 'timestamptz', nullable: true },
+    proposed: { type: 'jsonb', nullable: true },
   },
 });
 
@@ -156,6 +169,7 @@ export const partnerSummaryProjection: Projection = {
     'partners_journey_stages',
     'partners_onboarding_steps',
     'partners_ideal_profile',
+    'partners_pam_capacity',
   ],
   entities: [PartnerSummaryEntity],
   async apply(event: RecordedEvent, manager: EntityManager) {
@@ -186,6 +200,8 @@ export const partnerSummaryProjection: Projection = {
           pam_id: null,
           fit_score: null,
           fit_explanation: null,
+          last_training_at: null,
+          proposed: null,
           ...common,
         });
         await refreshFit(manager, d.partnerId);
@@ -194,7 +210,26 @@ export const partnerSummaryProjection: Projection = {
       case 'PartnerProfileUpdated': {
         const d = event.data as DataOf<'PartnerProfileUpdated'>;
         await rows.update({ partner_id: d.partnerId }, { ...profilePatch(d), ...common });
+        // A value set or confirmed by the vendor is no longer pending.
+        await manager.query(
+          `UPDATE partners_partner_summary SET proposed = CASE
+             WHEN (proposed - $2::text[]) ?| array['employeeCount', 'salesReps', 'clientSegments']
+             THEN proposed - $2::text[] END
+           WHERE partner_id = $1 AND proposed IS NOT NULL`,
+          [d.partnerId, [...d.changedFields]],
+        );
         await refreshFit(manager, d.partnerId);
+        return;
+      }
+      case 'PartnerProfileChangeProposed': {
+        const d = event.data as DataOf<'PartnerProfileChangeProposed'>;
+        const values: Record<string, unknown> = { proposedBy: d.proposedBy, proposedAt: d.proposedAt };
+        for (const f of d.proposedFields) values[f] = d[f];
+        await manager.query(
+          `UPDATE partners_partner_summary SET proposed = coalesce(proposed, '{}'::jsonb) || $2::jsonb,
+             version = $3, updated_at = $4 WHERE partner_id = $1`,
+          [d.partnerId, JSON.stringify(values), common.version, common.updated_at],
+        );
         return;
       }
       case 'PartnerJourneyStageReached': {
@@ -280,6 +315,27 @@ export const partnerSummaryProjection: Projection = {
         await rows.update({ partner_id: d.partnerId }, { pam_id: d.pamId, ...common });
         return;
       }
+      case 'TrainingCompleted': {
+        const d = event.data as DataOf<'TrainingCompleted'>;
+        await manager.query(
+          `UPDATE partners_partner_summary SET last_training_at = greatest(last_training_at, $2::timestamptz),
+             version = $3, updated_at = $4 WHERE partner_id = $1`,
+          [d.partnerId, d.completedAt, common.version, common.updated_at],
+        );
+        return;
+      }
+      case 'PamCapacitySet': {
+        const d = event.data as DataOf<'PamCapacitySet'>;
+        await manager.query(
+          `INSERT INTO partners_pam_capacity (pam_id, capacity) VALUES ($1, $2)
+           ON CONFLICT (pam_id) DO UPDATE SET capacity = EXCLUDED.capacity`,
+          [d.pamId, d.capacity],
+        );
+        return;
+      }
+      case 'PamLoadReviewed':
+        // A PAM stream's event: it names a partner but is not part of that partner's summary.
+        return;
       default: {
         const partnerId = (event.data as { partnerId?: string }).partnerId;
         if (partnerId) await rows.update({ partner_id: partnerId }, common);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DataOf } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
 import { DomainError, isUuid } from '@prm/domain';
 import { handleCommand, type CommandMetadata, type EventStore } from '@prm/event-store';
@@ -12,16 +13,26 @@ import {
   programOf,
   type ProgramDefinition,
   partnerDecider,
+  PAM_LOAD_EXCLUDED_STAGES,
+  pamCapacityOf,
+  pamDecider,
+  type PamCommand,
+  type PamEvent,
+  type PamLoadCause,
+  type PamState,
   type PartnerCommand,
   type PartnerEvent,
   type PartnerState,
+  type RecordedRate,
   type RegisterPartner,
   type UpdatePartnerProfile,
+  trailing12MonthRevenue,
+  trailing12MonthStart,
 } from '../domain';
 import { PartnerIdentityRepository, type IdentityKey } from './partner-identity.repository';
 import { partnerSummaryProjection, type PartnerSummaryRow } from './partner-summary.projection';
 import { partnersMigrations } from './partners.migrations';
-import { IDEAL_PARTNER_PROFILE_STREAM, partnerStream, programStream } from './streams';
+import { IDEAL_PARTNER_PROFILE_STREAM, pamStream, partnerStream, programStream } from './streams';
 
 /** Who sends a command, as the gateway or an internal caller states it. */
 export interface Actor {
@@ -42,9 +53,17 @@ export interface PartnersApplicationOptions {
   /** The clock; injected so schedulers and tests control time. */
   now?: () => Date;
   pamCapacity?: number;
+  /** The currency tier revenue is counted in (ISO 4217); the requirement's own when missing. */
+  reportingCurrency?: string;
+  /** Days without a deal registration, win or training after which an active partner is dormant; 90 when missing. */
+  dormantAfterDays?: number;
 }
 
+/** The default period of the dormancy rule. */
+export const DEFAULT_DORMANT_AFTER_DAYS = 90;
+
 const ROLE_FOR_OVERRIDE = 'vendor_admin';
+const isText = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
 
 /**
  * The partners service's application layer: reads the aggregate, lets the pure decider
@@ -66,6 +85,93 @@ export class PartnersApplication {
 
   get pamCapacity(): number {
     return this.options.pamCapacity ?? DEFAULT_PAM_CAPACITY;
+  }
+
+  get dormantAfterDays(): number {
+    return this.options.dormantAfterDays ?? DEFAULT_DORMANT_AFTER_DAYS;
+  }
+
+  /**
+   * Keeps the deals service's facts the partners context decides with (idempotent: redelivery
+   * changes nothing): the latest registration and win per partner (dormancy, stalled view), won
+   * deals (tier revenue) and exchange rates (revenue and requirements in the reporting currency).
+   */
+  async recordDealFact(event: {
+    type: string;
+    data: unknown;
+    metadata: { occurredAt: string };
+  }): Promise<void> {
+    const at = event.metadata.occurredAt;
+    if (event.type === 'ExchangeRateRecorded') {
+      const d = event.data as DataOf<'ExchangeRateRecorded'>;
+      await this.db.query(
+        `INSERT INTO partners_exchange_rates (from_currency, to_currency, effective_on, rate) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (from_currency, to_currency, effective_on) DO UPDATE SET rate = EXCLUDED.rate`,
+        [d.from, d.to, d.effectiveOn, d.rate],
+      );
+      return;
+    }
+    if (event.type !== 'DealRegistered' && event.type !== 'DealWon') return;
+    const partnerId = (event.data as { partnerId?: string | null }).partnerId;
+    if (!partnerId || !isUuid(partnerId)) return;
+    const column = event.type === 'DealRegistered' ? 'last_registered_at' : 'last_won_at';
+    await this.db.query(
+      `INSERT INTO partners_deal_activity (partner_id, ${column}) VALUES ($1, $2)
+       ON CONFLICT (partner_id) DO UPDATE SET ${column} = greatest(partners_deal_activity.${column}, EXCLUDED.${column})`,
+      [partnerId, at],
+    );
+    if (event.type === 'DealWon') {
+      const d = event.data as DataOf<'DealWon'>;
+      await this.db.query(
+        `INSERT INTO partners_won_deals (deal_id, partner_id, amount, currency, closed_on) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (deal_id) DO NOTHING`,
+        [d.dealId, partnerId, d.wonValue.amount, d.wonValue.currency, d.closedOn],
+      );
+    }
+  }
+
+  /** The partner's won revenue of the 12 months up to `today` in `currency`, from its won deals. */
+  async trailingRevenue(partnerId: string, currency: string, today: string) {
+    const deals = await this.db.query<{
+      deal_id: string;
+      amount: string;
+      currency: string;
+      closed_on: string;
+    }>(
+      `SELECT deal_id, amount, currency, to_char(closed_on, 'YYYY-MM-DD') AS closed_on
+       FROM partners_won_deals WHERE partner_id = $1 AND closed_on >= $2::date AND closed_on <= $3::date`,
+      [partnerId, trailing12MonthStart(today), today],
+    );
+    const rates = await this.exchangeRates();
+    const result = trailing12MonthRevenue(
+      deals.map((d) => ({
+        dealId: d.deal_id,
+        wonValue: { amount: d.amount, currency: d.currency },
+        closedOn: d.closed_on,
+      })),
+      rates,
+      currency,
+      today,
+    );
+    return { ...result, rates };
+  }
+
+  private async exchangeRates(): Promise<RecordedRate[]> {
+    const rows = await this.db.query<{
+      from_currency: string;
+      to_currency: string;
+      rate: string;
+      effective_on: string;
+    }>(
+      `SELECT from_currency, to_currency, rate, to_char(effective_on, 'YYYY-MM-DD') AS effective_on
+       FROM partners_exchange_rates ORDER BY effective_on`,
+    );
+    return rows.map((r) => ({
+      from: r.from_currency,
+      to: r.to_currency,
+      rate: r.rate,
+      effectiveOn: r.effective_on,
+    }));
   }
 
   static async create(
@@ -111,7 +217,130 @@ export class PartnersApplication {
     }
     if (result.nextExpectedVersion === null)
       throw DomainError.notFound(`partner ${partnerId} does not exist`, { partnerId });
+    await this.reviewPamLoads(partnerId, result.events, actor);
     return { partnerId, version: result.nextExpectedVersion, events: result.events, state: result.state };
+  }
+
+  /**
+   * Re-evaluates the over-capacity warning of every PAM whose load the events changed: the new
+   * and the previous PAM of an assignment, the PAM of a partner that churned or came back.
+   * Counted like the workload view (churned excluded), this partner as it is after the events.
+   */
+  private async reviewPamLoads(
+    partnerId: string,
+    events: readonly PartnerEvent[],
+    actor: Actor,
+  ): Promise<void> {
+    const reviews: Array<{ pamId: string; withThisPartner: boolean; cause: PamLoadCause }> = [];
+    let pamId: string | null = null;
+    for (const e of events) {
+      if (e.type === 'PamAssigned') {
+        reviews.push({ pamId: e.data.pamId, withThisPartner: true, cause: 'assigned' });
+        if (e.data.previousPamId)
+          reviews.push({ pamId: e.data.previousPamId, withThisPartner: false, cause: 'reassigned_away' });
+      } else if (e.type === 'PartnerChurned' || e.type === 'PartnerReactivated') {
+        pamId ??= await this.pamOf(partnerId);
+        if (pamId)
+          reviews.push({
+            pamId,
+            withThisPartner: e.type === 'PartnerReactivated',
+            cause: e.type === 'PartnerChurned' ? 'churned' : 'reactivated',
+          });
+      }
+    }
+    for (const r of reviews) {
+      const others = await this.pamPartnerCount(r.pamId, partnerId);
+      await this.runPam(
+        r.pamId,
+        {
+          type: 'ReviewPamLoad',
+          data: {
+            pamId: r.pamId,
+            partnerCount: others + (r.withThisPartner ? 1 : 0),
+            defaultCapacity: this.pamCapacity,
+            cause: r.cause,
+            partnerId,
+          },
+        },
+        actor,
+      );
+    }
+  }
+
+  private async pamOf(partnerId: string): Promise<string | null> {
+    const state = await this.state(partnerId);
+    return state.status === 'Registered' ? state.pamId : null;
+  }
+
+  /** The PAM's partners (other than `partnerId`), counted like the workload view (churned excluded). */
+  private async pamPartnerCount(pamId: string, partnerId: string | null): Promise<number> {
+    const rows = await this.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM partners_partner_summary
+       WHERE pam_id = $1 AND partner_id IS DISTINCT FROM $2::uuid AND stage <> ALL($3::text[])`,
+      [pamId, partnerId, [...PAM_LOAD_EXCLUDED_STAGES]],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async runPam(
+    pamId: string,
+    command: PamCommand,
+    actor: Actor,
+  ): Promise<{ events: readonly PamEvent[]; state: PamState }> {
+    const result = await handleCommand(
+      this.store,
+      pamStream(pamId),
+      pamDecider,
+      command,
+      this.metadata(actor),
+    );
+    return { events: result.events, state: result.state };
+  }
+
+  private async pamState(pamId: string): Promise<PamState> {
+    const history = await this.store.readStream(pamStream(pamId));
+    return history.reduce(
+      (s, e) => pamDecider.evolve(s, { type: e.type, data: e.data } as PamEvent),
+      pamDecider.initialState(),
+    );
+  }
+
+  /** The capacity that applies to a PAM: its own (PamCapacitySet), else the configured default. */
+  async capacityOfPam(pamId: string): Promise<number> {
+    return pamCapacityOf(await this.pamState(pamId), this.pamCapacity);
+  }
+
+  /** A vendor admin sets how many partners a PAM runs well; the warning is re-evaluated with it. */
+  async setPamCapacity(
+    pamId: string,
+    input: { capacity: number; reason?: string },
+    actor: Actor,
+  ): Promise<{
+    pamId: string;
+    capacity: number;
+    partnerCount: number;
+    overCapacity: boolean;
+    events: readonly PamEvent[];
+  }> {
+    const partnerCount = await this.pamPartnerCount(pamId, null);
+    const { events, state } = await this.runPam(
+      pamId,
+      {
+        type: 'SetPamCapacity',
+        data: {
+          pamId,
+          capacity: input.capacity,
+          setBy: actor.id,
+          role: actor.role,
+          ...(input.reason ? { reason: input.reason } : {}),
+          partnerCount,
+          defaultCapacity: this.pamCapacity,
+        },
+      },
+      actor,
+    );
+    const capacity = pamCapacityOf(state, this.pamCapacity);
+    return { pamId, capacity, partnerCount, overCapacity: partnerCount > capacity, events };
   }
 
   /** Reads a partner's state, refusing unknown partners with NOT_FOUND. */
@@ -227,7 +456,12 @@ export class PartnersApplication {
     const before = await this.state(partnerId);
     const command: UpdatePartnerProfile = {
       type: 'UpdatePartnerProfile',
-      data: { ...changes, at: this.now().toISOString() },
+      // A partner user's self-reported numbers are proposed until the vendor confirms them.
+      data: {
+        ...changes,
+        ...(actor.role === 'partner_user' ? { proposedBy: actor.id } : {}),
+        at: this.now().toISOString(),
+      },
     };
     const events = partnerDecider.decide(command, before);
     const updated = events.find((e) => e.type === 'PartnerProfileUpdated');
@@ -269,9 +503,41 @@ export class PartnersApplication {
   async completeOnboardingStep(partnerId: string, step: string, actor: Actor): Promise<CommandResult> {
     return this.execute(
       partnerId,
-      { type: 'CompleteOnboardingStep', data: { step, completedBy: actor.id, at: this.now().toISOString() } },
+      {
+        type: 'CompleteOnboardingStep',
+        data: {
+          step,
+          completedBy: actor.id,
+          byPartner: actor.role === 'partner_user',
+          at: this.now().toISOString(),
+        },
+      },
       actor,
     );
+  }
+
+  /** The vendor confirms the self-reported values a partner user proposed. */
+  async confirmPartnerProfile(partnerId: string, actor: Actor): Promise<CommandResult> {
+    this.requireVendor(actor, 'confirms a partner’s self-reported values');
+    return this.execute(
+      partnerId,
+      { type: 'ConfirmPartnerProfile', data: { confirmedBy: actor.id, at: this.now().toISOString() } },
+      actor,
+    );
+  }
+
+  /** The vendor confirms an MDF spend a partner user claimed. */
+  async confirmMdfSpend(partnerId: string, spendId: string, actor: Actor): Promise<CommandResult> {
+    this.requireVendor(actor, 'confirms an MDF spend');
+    return this.execute(
+      partnerId,
+      { type: 'ConfirmMdfSpend', data: { spendId, confirmedBy: actor.id } },
+      actor,
+    );
+  }
+
+  private requireVendor(actor: Actor, what: string): void {
+    if (actor.role === 'partner_user') throw DomainError.permissionDenied(`only the vendor ${what}`);
   }
 
   async changeTier(
@@ -291,16 +557,26 @@ export class PartnersApplication {
               .map((c) => c.data.holderId),
           ).size
         : 0;
+    const program = programOf(await this.program(input.program ?? 'default'));
+    const required = program.tiers.find((t) => t.tier === input.tier)?.requirements.trailing12MonthRevenue;
+    const currency = this.options.reportingCurrency ?? required?.currency ?? 'RUB';
+    const today = this.now().toISOString().slice(0, 10);
+    const revenue = await this.trailingRevenue(partnerId, currency, today);
     return this.execute(
       partnerId,
       {
         type: 'ChangeTier',
         data: {
-          program: programOf(await this.program(input.program ?? 'default')),
+          program,
           tier: input.tier,
           effectiveFrom: input.effectiveFrom,
-          // Revenue arrives with the deals service's events; until then it is zero.
-          facts: { certifiedPeople, trailing12MonthRevenue: { amount: '0', currency: 'RUB' } },
+          // Revenue: the partner's won deals of the last 12 months (DealWon), in the reporting currency.
+          facts: {
+            certifiedPeople,
+            trailing12MonthRevenue: revenue.revenue,
+            exchangeRates: revenue.rates,
+            unconvertedRevenue: revenue.unconverted,
+          },
           override: input.overrideReason
             ? { by: actor.id, role: 'vendor_admin', reason: input.overrideReason }
             : undefined,
@@ -316,12 +592,8 @@ export class PartnersApplication {
     pamId: string,
     actor: Actor,
   ): Promise<CommandResult & { overCapacity: boolean; pamPartnerCount: number; capacity: number }> {
-    const capacity = this.pamCapacity;
-    const rows = await this.db.query<{ n: string }>(
-      'SELECT count(*)::text AS n FROM partners_partner_summary WHERE pam_id = $1 AND partner_id <> $2',
-      [pamId, partnerId],
-    );
-    const pamPartnerCount = Number(rows[0]?.n ?? 0);
+    const capacity = isText(pamId) ? await this.capacityOfPam(pamId) : this.pamCapacity;
+    const pamPartnerCount = isText(pamId) ? await this.pamPartnerCount(pamId, partnerId) : 0;
     const result = await this.execute(
       partnerId,
       { type: 'AssignPam', data: { pamId, pamPartnerCount, capacity, at: this.now().toISOString() } },

@@ -9,7 +9,7 @@ import {
 } from '@prm/grpc';
 import { tierScheduleAsOf, type TierSchedule } from '../domain';
 import type { Actor, PartnersApplication, CommandResult } from './partners.application';
-import type { PartnerSummaryRow } from './partner-summary.projection';
+import type { PartnerSummaryRow, ProposedValues } from './partner-summary.projection';
 import { PartnersQueries } from './partners.queries';
 
 export { PROTO_ROOT };
@@ -100,6 +100,17 @@ function toPartnerMessage(row: PartnerSummaryRow, today: string) {
     fitScore: row.fit_score ?? -1,
     fitExplanation: row.fit_explanation ?? [],
     version: String(row.version),
+    ...(row.proposed ? { proposed: proposedMessage(row.proposed) } : {}),
+  };
+}
+
+function proposedMessage(p: ProposedValues) {
+  return {
+    ...(p.employeeCount !== undefined && { employeeCount: p.employeeCount }),
+    ...(p.salesReps !== undefined && { salesReps: p.salesReps }),
+    clientSegments: p.clientSegments ?? [],
+    proposedBy: p.proposedBy,
+    proposedAt: p.proposedAt,
   };
 }
 
@@ -248,11 +259,19 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
               spentOn: str(r.spentOn),
               activity: str(r.activity),
               claimReference: str(r.claimReference) || undefined,
+              // A partner user's spend is a claim until the vendor confirms it (ConfirmMdfSpend).
+              ...(actorOf(r).role === 'partner_user' ? { claimedBy: actorOf(r).id } : {}),
             },
           },
           actorOf(r),
         ),
       );
+    },
+    async confirmMdfSpend(r: Req) {
+      return ref(await app.confirmMdfSpend(partnerIdOf(r), str(r.spendId), actorOf(r)));
+    },
+    async confirmPartnerProfile(r: Req) {
+      return ref(await app.confirmPartnerProfile(partnerIdOf(r), actorOf(r)));
     },
     async churnPartner(r: Req) {
       return ref(
@@ -319,6 +338,8 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
         partners: rows.map((p) => ({
           partner: toPartnerMessage(p, today()),
           daysWithoutProgress: p.daysInStage,
+          stalledBy: p.stalledBy,
+          lastActivityKind: p.lastActivityKind,
         })),
       };
     },
@@ -378,6 +399,19 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
         actorOf(r),
       );
       return { program: result.program, version: String(result.version) };
+    },
+    async setPamCapacity(r: Req) {
+      const result = await app.setPamCapacity(
+        str(r.pamId),
+        { capacity: Number(r.capacity), reason: str(r.reason) || undefined },
+        actorOf(r),
+      );
+      return {
+        pamId: result.pamId,
+        capacity: result.capacity,
+        partners: result.partnerCount,
+        overCapacity: result.overCapacity,
+      };
     },
     async getPamWorkload(r: Req) {
       actorOf(r);

@@ -19,6 +19,36 @@ CREATE TABLE partners_identity_claims (
 CREATE INDEX partners_identity_claims_partner ON partners_identity_claims (partner_id);
 `,
   },
+  {
+    version: 2,
+    name: 'deal facts from the deals service',
+    sql: `
+-- Kept by the deal milestones consumer from prm.deals.events.v1 (idempotent upserts).
+-- The latest deal registration and win per partner: the dormancy rule and the stalled view.
+CREATE TABLE partners_deal_activity (
+  partner_id uuid PRIMARY KEY,
+  last_registered_at timestamptz,
+  last_won_at timestamptz
+);
+-- Won deals (DealWon): trailing-12-month revenue for tier requirements.
+CREATE TABLE partners_won_deals (
+  deal_id text PRIMARY KEY,
+  partner_id uuid NOT NULL,
+  amount text NOT NULL,
+  currency text NOT NULL,
+  closed_on date NOT NULL
+);
+CREATE INDEX partners_won_deals_partner ON partners_won_deals (partner_id, closed_on);
+-- ExchangeRateRecorded: units of to_currency per unit of from_currency from effective_on on.
+CREATE TABLE partners_exchange_rates (
+  from_currency text NOT NULL,
+  to_currency text NOT NULL,
+  effective_on date NOT NULL,
+  rate text NOT NULL,
+  PRIMARY KEY (from_currency, to_currency, effective_on)
+);
+`,
+  },
 ];
 
 /** The read model behind GetPartner (and the list queries to come). */
@@ -111,6 +141,33 @@ CREATE INDEX partners_certifications_due ON partners_certifications (expires_on)
 -- A future-dated tier change is shown as scheduled (tier and first day, YYYY-MM-DD) until its day;
 -- tier stays the one in force (see tierScheduleAsOf).
 ALTER TABLE partners_partner_summary ADD COLUMN scheduled_tier text, ADD COLUMN scheduled_tier_from text;
+`,
+  },
+  {
+    version: 6,
+    name: 'PAM capacities',
+    sql: `
+-- A PAM's own capacity (PamCapacitySet); PAMs without a row have the default.
+CREATE TABLE partners_pam_capacity (
+  pam_id text PRIMARY KEY,
+  capacity integer NOT NULL
+);
+`,
+  },
+  {
+    version: 7,
+    name: 'last training',
+    sql: `
+-- The latest TrainingCompleted: trainings count as activity for dormancy and the stalled view.
+ALTER TABLE partners_partner_summary ADD COLUMN last_training_at timestamptz;
+`,
+  },
+  {
+    version: 8,
+    name: 'proposed self-reported values',
+    sql: `
+-- PartnerProfileChangeProposed values awaiting the vendor's confirmation (null: none pending).
+ALTER TABLE partners_partner_summary ADD COLUMN proposed jsonb;
 `,
   },
 ];

@@ -1,6 +1,6 @@
 import type { Database } from '@prm/database';
 import { DomainError } from '@prm/domain';
-import { JOURNEY_STAGES } from '../domain';
+import { JOURNEY_STAGES, PAM_LOAD_EXCLUDED_STAGES } from '../domain';
 import type { PartnerSummaryRow } from './partner-summary.projection';
 
 export interface ListPartnersFilter {
@@ -198,41 +198,86 @@ export class PartnersQueries {
   }
 
   /**
-   * Partners with no progress (stage or onboarding step) for `days` days; active, dormant and
-   * churned partners are not stalled. daysInStage = days since the last progress.
+   * Partners with no progress for `days` days (churned partners excluded). Before a partner is
+   * active, progress is a new stage or a completed onboarding step. Active and dormant partners
+   * are held to the dormancy rule: a deal registration, a win or a training (or becoming active)
+   * within the period. daysInStage = days since the last progress; stalledBy says which rule.
    */
   async stalledPartners(
     stalledDays: number,
     now: Date,
-  ): Promise<Array<PartnerSummaryRow & { daysInStage: number }>> {
+  ): Promise<
+    Array<
+      PartnerSummaryRow & {
+        daysInStage: number;
+        stalledBy: 'journey' | 'activity';
+        lastActivityKind: string;
+      }
+    >
+  > {
     if (!Number.isInteger(stalledDays) || stalledDays < 1) {
       throw DomainError.invalid([{ field: 'days', reason: 'must be a positive integer' }]);
     }
     const cutoff = new Date(now.getTime() - stalledDays * DAY_MS);
-    // Progress is a new stage or a completed onboarding step, whichever came last.
-    const rows = await this.db.query<PartnerSummaryRow & { last_progress_at: Date }>(
+    const rows = await this.db.query<
+      PartnerSummaryRow & {
+        last_progress_at: Date;
+        stalled_by: 'journey' | 'activity';
+        active_since: Date | null;
+        last_registered_at: Date | null;
+        last_won_at: Date | null;
+      }
+    >(
       `SELECT * FROM (
-         SELECT p.*, greatest(p.stage_entered_at,
-                  (SELECT max(completed_at) FROM partners_onboarding_steps s WHERE s.partner_id = p.partner_id)) AS last_progress_at
+         SELECT p.*, a.last_registered_at, a.last_won_at, act.active_since,
+                CASE WHEN p.stage IN ('active', 'dormant') THEN 'activity' ELSE 'journey' END AS stalled_by,
+                CASE WHEN p.stage IN ('active', 'dormant')
+                  THEN greatest(act.active_since, p.last_training_at, a.last_registered_at, a.last_won_at)
+                  ELSE greatest(p.stage_entered_at,
+                    (SELECT max(completed_at) FROM partners_onboarding_steps s WHERE s.partner_id = p.partner_id))
+                END AS last_progress_at
          FROM partners_partner_summary p
-         WHERE p.stage NOT IN ('active', 'dormant', 'churned')) x
+         LEFT JOIN partners_deal_activity a ON a.partner_id = p.partner_id
+         LEFT JOIN LATERAL (SELECT max(entered_at) AS active_since FROM partners_journey_stages j
+                            WHERE j.partner_id = p.partner_id AND j.stage = 'active') act ON true
+         WHERE p.stage <> 'churned') x
        WHERE last_progress_at < $1
        ORDER BY last_progress_at, partner_id`,
       [cutoff.toISOString()],
     );
-    return rows.map((r) => ({
-      ...r,
-      daysInStage: days(now.getTime() - new Date(r.last_progress_at).getTime()),
-    }));
+    return rows.map((r) => {
+      const last = new Date(r.last_progress_at).getTime();
+      const kinds: Array<[string, Date | null]> = [
+        ['deal_registered', r.last_registered_at],
+        ['deal_won', r.last_won_at],
+        ['training', r.last_training_at],
+        ['became_active', r.active_since],
+      ];
+      const kind = kinds.find(([, at]) => at !== null && new Date(at).getTime() === last)?.[0] ?? '';
+      return {
+        ...r,
+        daysInStage: days(now.getTime() - last),
+        stalledBy: r.stalled_by,
+        lastActivityKind: r.stalled_by === 'activity' ? kind : '',
+      };
+    });
   }
 
-  async pamWorkload(capacity: number): Promise<PamWorkload[]> {
-    const rows = await this.db.query<{ pam_id: string; stage: string; n: string }>(
-      `SELECT pam_id, stage, count(*)::text AS n FROM partners_partner_summary
-       WHERE pam_id IS NOT NULL AND stage <> 'churned' GROUP BY pam_id, stage ORDER BY pam_id`,
+  /**
+   * Partners per PAM, churned excluded (countsTowardPamLoad: the same count as the over-capacity
+   * warning), against each PAM's own capacity (PamCapacitySet) or `defaultCapacity`.
+   */
+  async pamWorkload(defaultCapacity: number): Promise<PamWorkload[]> {
+    const rows = await this.db.query<{ pam_id: string; stage: string; n: string; capacity: number | null }>(
+      `SELECT s.pam_id, s.stage, count(*)::text AS n, c.capacity FROM partners_partner_summary s
+       LEFT JOIN partners_pam_capacity c ON c.pam_id = s.pam_id
+       WHERE s.pam_id IS NOT NULL AND s.stage <> ALL($1::text[])
+       GROUP BY s.pam_id, s.stage, c.capacity ORDER BY s.pam_id`,
+      [[...PAM_LOAD_EXCLUDED_STAGES]],
     );
     const byPam = new Map<string, PamWorkload>();
     for (const r of rows) {
+      const capacity = r.capacity ?? defaultCapacity;
       const w = byPam.get(r.pam_id) ?? {
         pamId: r.pam_id,
         partners: 0,

@@ -7,3 +7,6 @@ export const IDEAL_PARTNER_PROFILE_STREAM = streamId('partners', 'ideal-partner-
 
 /** A partner program's definitions; the last one is current. */
 export const programStream = (program: string): string => streamId('partners', 'program', program);
+
+/** A partner account manager: its own capacity and over-capacity warning. */
+export const pamStream = (pamId: string): string => streamId('partners', 'pam', pamId);

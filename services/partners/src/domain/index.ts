@@ -9,3 +9,5 @@ export * from './ideal-partner-profile';
 export * from './define-ideal-partner-profile';
 export * from './define-program';
 export * from './tier-schedule';
+export * from './pam';
+export * from './revenue';

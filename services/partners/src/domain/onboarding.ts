@@ -26,3 +26,10 @@ export const DEFAULT_ONBOARDING_CHECKLIST: readonly OnboardingStepDefinition[] =
     name: STEP_NAMES[step],
     required: step !== 'distributor_registration',
   }));
+
+/**
+ * Steps that gate enablement on the vendor's word: a partner user ticking one only submits it
+ * (OnboardingStepSubmitted); it is completed when the vendor confirms (completes) it. The
+ * contract is signed by both sides, and a certification is granted by the vendor.
+ */
+export const VENDOR_CONFIRMED_STEPS: readonly string[] = ['contract', 'certification'];

@@ -43,8 +43,25 @@ export type UpdatePartnerProfile = {
   /** Only the fields to change; `region: null` (or "") clears the region. */
   readonly data: Partial<Omit<PartnerProfileInput, 'region'>> & {
     readonly region?: string | null;
+    /**
+     * Set when a partner user updates its own profile: the self-reported fields
+     * (SELF_REPORTED_PROFILE_FIELDS) are then proposed, not applied, until the vendor confirms.
+     */
+    readonly proposedBy?: string;
     readonly at: string;
   };
+};
+
+/** The vendor confirms what the partner proposed (all pending self-reported fields). */
+export type ConfirmPartnerProfile = {
+  readonly type: 'ConfirmPartnerProfile';
+  readonly data: { readonly confirmedBy: string; readonly at: string };
+};
+
+/** The vendor confirms a spend a partner user claimed (MdfSpendClaimed → MdfSpent). */
+export type ConfirmMdfSpend = {
+  readonly type: 'ConfirmMdfSpend';
+  readonly data: { readonly spendId: string; readonly confirmedBy: string };
 };
 
 export type AdvanceJourney = {
@@ -64,7 +81,13 @@ export type RecordFirstDealWon = {
 
 export type CompleteOnboardingStep = {
   readonly type: 'CompleteOnboardingStep';
-  readonly data: { readonly step: string; readonly completedBy: string; readonly at: string };
+  readonly data: {
+    readonly step: string;
+    readonly completedBy: string;
+    /** A partner user ticking its own step: a step that gates enablement is only submitted. */
+    readonly byPartner?: boolean;
+    readonly at: string;
+  };
 };
 
 export type ChangeTier = {
@@ -146,6 +169,8 @@ export type SpendMdf = {
     readonly activity: string;
     /** The claim document's reference (invoice, report). */
     readonly claimReference?: string;
+    /** Set when a partner user reports the spend: it is claimed, and spent once the vendor confirms. */
+    readonly claimedBy?: string;
   };
 };
 
@@ -164,7 +189,26 @@ export type ReactivatePartner = {
   readonly data: { readonly note?: string; readonly at: string };
 };
 
+/**
+ * The dormancy rule, sent by a scheduler with an injected clock: an active partner with no deal
+ * registration, no win and no training for `dormantAfterDays` becomes dormant. The deal facts
+ * come from the deals service's events (the shell's activity table); trainings are the partner's own.
+ */
+export type DetectDormancy = {
+  readonly type: 'DetectDormancy';
+  readonly data: {
+    readonly dormantAfterDays: number;
+    /** The partner's latest deal registration / win, or null when it has none. */
+    readonly lastDealRegisteredAt: string | null;
+    readonly lastDealWonAt: string | null;
+    readonly at: string;
+  };
+};
+
 export type PartnerCommand =
+  | ConfirmPartnerProfile
+  | ConfirmMdfSpend
+  | DetectDormancy
   | RegisterPartner
   | UpdatePartnerProfile
   | AdvanceJourney

@@ -6,6 +6,7 @@ import {
   PartnerChurnedData,
   PartnerTier,
   PROFILE_FIELDS,
+  SELF_REPORTED_PROFILE_FIELDS,
   Slug,
   type DataOf,
   type Money,
@@ -20,7 +21,12 @@ import {
   STAGES_REACHED_BY_OWN_COMMAND,
 } from './journey';
 import { formatMoney, fromMicros, moneyProblems, toMicros } from './money';
-import { DEFAULT_ONBOARDING_CHECKLIST, type OnboardingStepDefinition } from './onboarding';
+import {
+  DEFAULT_ONBOARDING_CHECKLIST,
+  VENDOR_CONFIRMED_STEPS,
+  type OnboardingStepDefinition,
+} from './onboarding';
+import { convertMicros, rateMicrosOn } from './revenue';
 import type {
   AdvanceJourney,
   AllocateMdf,
@@ -28,6 +34,9 @@ import type {
   ChangeTier,
   ChurnPartner,
   CompleteOnboardingStep,
+  ConfirmMdfSpend,
+  ConfirmPartnerProfile,
+  DetectDormancy,
   ExpireCertifications,
   GrantCertification,
   PartnerCommand,
@@ -248,11 +257,92 @@ function updateProfile(command: UpdatePartnerProfile, state: RegisteredPartner):
     changedFields.push(field);
     data[field] = value;
   }
+  if (input.proposedBy !== undefined) return proposeOrUpdate(state, input, data, changedFields);
   if (changedFields.length === 0) return [];
   return [
     {
       type: 'PartnerProfileUpdated',
       data: { ...data, changedFields } as DataOf<'PartnerProfileUpdated'>,
+    },
+  ];
+}
+
+const isSelfReported = (field: string): field is (typeof SELF_REPORTED_PROFILE_FIELDS)[number] =>
+  (SELF_REPORTED_PROFILE_FIELDS as readonly string[]).includes(field);
+
+/*
+ * A partner user's own update: self-reported numbers (employees, sales reps, segments) score the
+ * partner, so they are proposed (PartnerProfileChangeProposed) and count once the vendor confirms;
+ * the other fields apply as before. A value equal to the pending proposal changes nothing.
+ */
+function proposeOrUpdate(
+  state: RegisteredPartner,
+  input: UpdatePartnerProfile['data'],
+  data: Record<string, unknown>,
+  changedFields: (typeof PROFILE_FIELDS)[number][],
+): Events {
+  const v = new Violations();
+  v.check(isText(input.proposedBy), 'proposedBy', 'must name the partner user');
+  v.throwIfAny();
+  const events: Events = [];
+  const applied = changedFields.filter((f) => !isSelfReported(f));
+  if (applied.length > 0) {
+    const updated: Record<string, unknown> = { partnerId: state.partnerId };
+    for (const f of applied) updated[f] = data[f];
+    events.push({
+      type: 'PartnerProfileUpdated',
+      data: { ...updated, changedFields: applied } as DataOf<'PartnerProfileUpdated'>,
+    });
+  }
+  const pending = (state.proposed ?? {}) as Record<string, unknown>;
+  const proposedFields = changedFields
+    .filter(isSelfReported)
+    .filter((f) =>
+      Array.isArray(data[f])
+        ? !(Array.isArray(pending[f]) && sameSet(data[f] as string[], pending[f] as string[]))
+        : data[f] !== pending[f],
+    );
+  if (proposedFields.length > 0) {
+    const values: Record<string, unknown> = {};
+    for (const f of proposedFields) values[f] = data[f];
+    events.push({
+      type: 'PartnerProfileChangeProposed',
+      data: {
+        partnerId: state.partnerId,
+        proposedFields,
+        ...values,
+        proposedBy: input.proposedBy!,
+        proposedAt: input.at,
+      } as DataOf<'PartnerProfileChangeProposed'>,
+    });
+  }
+  return events;
+}
+
+/** The vendor confirms the pending proposal: the values become the profile (PartnerProfileUpdated). */
+function confirmProfile(command: ConfirmPartnerProfile, state: RegisteredPartner): Events {
+  const { confirmedBy, at } = command.data;
+  const v = new Violations();
+  v.check(isText(confirmedBy), 'confirmedBy', 'must name the vendor user');
+  checkAt(at, v);
+  v.throwIfAny();
+  const proposed = state.proposed as Record<string, unknown> | null;
+  if (!proposed) return [];
+  const employeeCount = (proposed.employeeCount as number | undefined) ?? state.profile.employeeCount;
+  const salesReps = (proposed.salesReps as number | undefined) ?? state.profile.salesReps;
+  checkSalesReps(employeeCount, salesReps, v);
+  if (v.any)
+    throw DomainError.precondition(
+      `the proposed values cannot be confirmed together with the profile: ${salesReps} sales reps > ${employeeCount} employees`,
+      { employeeCount, salesReps },
+    );
+  const changedFields = SELF_REPORTED_PROFILE_FIELDS.filter((f) => proposed[f] !== undefined);
+  const values: Record<string, unknown> = {};
+  for (const f of changedFields) values[f] = proposed[f];
+  return [
+    {
+      type: 'PartnerProfileUpdated',
+      data: { partnerId: state.partnerId, ...values, changedFields } as DataOf<'PartnerProfileUpdated'>,
     },
   ];
 }
@@ -321,7 +411,7 @@ function firstDeal(
 
 /** Steps may be completed from agreement_signed on (the contract is the agreement's paperwork). */
 function completeOnboardingStep(command: CompleteOnboardingStep, state: RegisteredPartner): Events {
-  const { step, completedBy, at } = command.data;
+  const { step, completedBy, byPartner, at } = command.data;
   const v = new Violations();
   const definition = state.checklist.find((s) => s.step === step);
   if (!definition)
@@ -338,10 +428,33 @@ function completeOnboardingStep(command: CompleteOnboardingStep, state: Register
       `onboarding steps can be completed once the agreement is signed; the partner is at stage ${state.stage}`,
       { stage: state.stage },
     );
+  if (byPartner && VENDOR_CONFIRMED_STEPS.includes(step)) {
+    if (state.submittedSteps[step] !== undefined) return [];
+    return [
+      {
+        type: 'OnboardingStepSubmitted',
+        data: {
+          partnerId: state.partnerId,
+          step,
+          stepName: definition!.name,
+          submittedBy: completedBy,
+          submittedAt: at,
+        },
+      },
+    ];
+  }
+  const submittedBy = state.submittedSteps[step];
   return [
     {
       type: 'OnboardingStepCompleted',
-      data: { partnerId: state.partnerId, step, stepName: definition!.name, completedAt: at, completedBy },
+      data: {
+        partnerId: state.partnerId,
+        step,
+        stepName: definition!.name,
+        completedAt: at,
+        completedBy,
+        ...(submittedBy !== undefined ? { submittedBy } : {}),
+      },
     },
   ];
 }
@@ -371,16 +484,6 @@ function changeTier(command: ChangeTier, state: RegisteredPartner): Events {
   checkCount('facts.certifiedPeople', facts?.certifiedPeople, v);
   for (const p of moneyProblems(facts?.trailing12MonthRevenue, 'facts.trailing12MonthRevenue'))
     v.add(p.field, p.reason);
-  const requiredRevenue = programTier?.requirements.trailing12MonthRevenue;
-  if (
-    requiredRevenue &&
-    facts?.trailing12MonthRevenue &&
-    facts.trailing12MonthRevenue.currency !== requiredRevenue.currency
-  )
-    v.add(
-      'facts.trailing12MonthRevenue.currency',
-      `must be ${requiredRevenue.currency}, the currency of the tier’s revenue requirement`,
-    );
   if (override !== undefined) {
     v.check(isText(override.by), 'override.by', 'must name the vendor admin');
     v.check(isText(override.reason, 1000), 'override.reason', 'must say why the requirements are waived');
@@ -402,7 +505,7 @@ function changeTier(command: ChangeTier, state: RegisteredPartner): Events {
     );
   if (last && last.tier === chosen.tier && last.discountPercent === chosen.discountPercent) return [];
 
-  const unmet = unmetRequirements(chosen.requirements, facts);
+  const unmet = unmetRequirements(chosen.requirements, facts, at.slice(0, 10));
   if (unmet.length > 0 && override === undefined)
     throw DomainError.precondition(
       `tier ${chosen.tier} of program ${program.name}: requirements not met: ${unmet
@@ -422,15 +525,23 @@ function changeTier(command: ChangeTier, state: RegisteredPartner): Events {
         discountPercent: chosen.discountPercent,
         effectiveFrom,
         ...(eventReason !== undefined ? { reason: eventReason } : {}),
-        ...(overridden ? { overriddenBy: override!.by } : {}),
+        ...(overridden
+          ? { overriddenBy: override!.by, waivedRequirements: unmet.map((u) => ({ ...u })) }
+          : {}),
       },
     },
   ];
 }
 
+/**
+ * Requirements the facts do not meet, compared exactly. A revenue requirement in another currency
+ * than the revenue (the reporting currency) is converted at the rate recorded for `day`; without
+ * one it cannot be shown met, and the refusal says which rate is missing.
+ */
 function unmetRequirements(
   requirements: ChangeTier['data']['program']['tiers'][number]['requirements'],
   facts: ChangeTier['data']['facts'],
+  day: string,
 ): UnmetRequirement[] {
   const unmet: UnmetRequirement[] = [];
   if (requirements.certifiedPeople !== undefined && facts.certifiedPeople < requirements.certifiedPeople)
@@ -441,14 +552,31 @@ function unmetRequirements(
     });
   const revenue = requirements.trailing12MonthRevenue;
   if (revenue !== undefined) {
+    const currency = facts.trailing12MonthRevenue.currency;
     const actual = toMicros(facts.trailing12MonthRevenue.amount);
-    const required = toMicros(revenue.amount);
-    if (actual < required)
+    const uncounted = (facts.unconvertedRevenue ?? [])
+      .map((m) => `${formatMoney(toMicros(m.amount), m.currency)} without a recorded rate into ${currency}`)
+      .join(', ');
+    const actualText = formatMoney(actual, currency) + (uncounted ? ` (not counted: ${uncounted})` : '');
+    const rate = rateMicrosOn(facts.exchangeRates ?? [], revenue.currency, currency, day);
+    if (rate === null)
       unmet.push({
         requirement: 'trailing12MonthRevenue',
-        actual: formatMoney(actual, facts.trailing12MonthRevenue.currency),
-        required: formatMoney(required, revenue.currency),
+        actual: actualText,
+        required: `${formatMoney(toMicros(revenue.amount), revenue.currency)} (no recorded ${revenue.currency}→${currency} rate on ${day})`,
       });
+    else {
+      const required = convertMicros(toMicros(revenue.amount), rate);
+      if (actual < required)
+        unmet.push({
+          requirement: 'trailing12MonthRevenue',
+          actual: actualText,
+          required:
+            revenue.currency === currency
+              ? formatMoney(required, currency)
+              : `${formatMoney(required, currency)} (${formatMoney(toMicros(revenue.amount), revenue.currency)} at ${fromMicros(rate)})`,
+        });
+    }
   }
   return unmet;
 }
@@ -631,10 +759,11 @@ function allocateMdf(command: AllocateMdf, state: RegisteredPartner): Events {
 }
 
 function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
-  const { allocationId, spendId, amount, spentOn, activity, claimReference } = command.data;
+  const { allocationId, spendId, amount, spentOn, activity, claimReference, claimedBy } = command.data;
   const v = new Violations();
   v.check(isUuid(allocationId), 'allocationId', 'must be a UUID');
   v.check(isUuid(spendId), 'spendId', 'must be a UUID');
+  v.check(claimedBy === undefined || isText(claimedBy), 'claimedBy', 'must name the partner user');
   const problems = moneyProblems(amount, 'amount');
   for (const p of problems) v.add(p.field, p.reason);
   if (problems.length === 0 && toMicros(amount.amount) === 0n)
@@ -654,7 +783,7 @@ function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
     );
   v.throwIfAny();
 
-  const earlier = state.mdfSpends[spendId];
+  const earlier = state.mdfSpends[spendId] ?? state.mdfClaims[spendId];
   if (earlier) {
     const same =
       earlier.allocationId === allocationId &&
@@ -677,7 +806,7 @@ function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
       `spentOn: ${spentOn} is outside the allocation’s validity, ${allocation.validFrom} to ${allocation.validUntil}`,
       { validFrom: allocation.validFrom, validUntil: allocation.validUntil },
     );
-  const unspent = unspentMicros(allocation);
+  const unspent = availableMicros(state, allocationId, allocation);
   if (toMicros(amount.amount) > unspent) {
     const unspentMoney: Money = { amount: fromMicros(unspent), currency: allocation.amount.currency };
     throw DomainError.precondition(
@@ -685,20 +814,61 @@ function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
       { unspent: unspentMoney },
     );
   }
-  return [
-    {
-      type: 'MdfSpent',
-      data: {
-        partnerId: state.partnerId,
-        allocationId,
-        spendId,
-        amount: { amount: amount.amount, currency: amount.currency },
-        spentOn,
-        activity: activity.trim(),
-        ...(claimReference !== undefined ? { claimReference } : {}),
+  const spend = {
+    partnerId: state.partnerId,
+    allocationId,
+    spendId,
+    amount: { amount: amount.amount, currency: amount.currency },
+    spentOn,
+    activity: activity.trim(),
+    ...(claimReference !== undefined ? { claimReference } : {}),
+  };
+  // A partner user's report is a claim: the money is spent when the vendor confirms it.
+  if (claimedBy !== undefined) return [{ type: 'MdfSpendClaimed', data: { ...spend, claimedBy } }];
+  return [{ type: 'MdfSpent', data: spend }];
+}
+
+/** What may still be spent from an allocation: the unspent amount less the claims awaiting confirmation. */
+function availableMicros(
+  state: RegisteredPartner,
+  allocationId: string,
+  allocation: RegisteredPartner['mdfAllocations'][string],
+  exceptSpendId?: string,
+): bigint {
+  let pending = 0n;
+  for (const claim of Object.values(state.mdfClaims))
+    if (claim.allocationId === allocationId && claim.spendId !== exceptSpendId)
+      pending += toMicros(claim.amount.amount);
+  return unspentMicros(allocation) - pending;
+}
+
+/** The vendor confirms a partner's claim: MdfSpent with who claimed and who confirmed. */
+function confirmMdfSpend(command: ConfirmMdfSpend, state: RegisteredPartner): Events {
+  const { spendId, confirmedBy } = command.data;
+  const v = new Violations();
+  v.check(isUuid(spendId), 'spendId', 'must be a UUID');
+  v.check(isText(confirmedBy), 'confirmedBy', 'must name the vendor user');
+  v.throwIfAny();
+  if (state.mdfSpends[spendId]) return [];
+  const claim = state.mdfClaims[spendId];
+  if (!claim)
+    throw DomainError.notFound(`spendId: partner ${state.partnerId} has no MDF claim ${spendId}`, {
+      spendId,
+    });
+  const allocation = state.mdfAllocations[claim.allocationId]!;
+  const available = availableMicros(state, claim.allocationId, allocation, spendId);
+  if (toMicros(claim.amount.amount) > available)
+    throw DomainError.precondition(
+      `amount: the claim of ${formatMoney(toMicros(claim.amount.amount), claim.amount.currency)} exceeds the unspent ${formatMoney(available, allocation.amount.currency)} of MDF allocation ${claim.allocationId}`,
+      {
+        unspent: {
+          amount: fromMicros(available < 0n ? 0n : available),
+          currency: allocation.amount.currency,
+        },
       },
-    },
-  ];
+    );
+  const { claimedBy, ...spend } = claim;
+  return [{ type: 'MdfSpent', data: { ...spend, claimedBy, confirmedBy } }];
 }
 
 // ---------------------------------------------------------------- churn and reactivation
@@ -762,15 +932,82 @@ function reactivate(command: ReactivatePartner, state: RegisteredPartner): Event
   ];
 }
 
+// ---------------------------------------------------------------- dormancy
+
+const DAY_MS = 86_400_000;
+
+/** The partner's latest activity (deal registered, won, training), or when it became active. */
+export function lastActivity(
+  state: RegisteredPartner,
+  deals: { lastDealRegisteredAt: string | null; lastDealWonAt: string | null },
+): { kind: DataOf<'PartnerDormancyDetected'>['lastActivityKind']; at: string } | null {
+  const candidates: Array<[DataOf<'PartnerDormancyDetected'>['lastActivityKind'], string | null]> = [
+    ['became_active', state.activeSince],
+    ['deal_registered', deals.lastDealRegisteredAt],
+    ['deal_won', deals.lastDealWonAt],
+    ['training', state.lastTrainingAt],
+  ];
+  let latest: { kind: DataOf<'PartnerDormancyDetected'>['lastActivityKind']; at: string } | null = null;
+  for (const [kind, at] of candidates)
+    if (at !== null && (latest === null || Date.parse(at) >= Date.parse(latest.at))) latest = { kind, at };
+  return latest;
+}
+
+/*
+ * An active partner with no deal registration, no win and no training for the configured period
+ * becomes dormant: PartnerDormancyDetected (what the last activity was, and when) and the stage.
+ * Any other stage changes nothing (the scheduler may race a stage change), so repeated runs are safe.
+ */
+function detectDormancy(command: DetectDormancy, state: RegisteredPartner): Events {
+  const { dormantAfterDays, lastDealRegisteredAt, lastDealWonAt, at } = command.data;
+  const v = new Violations();
+  v.check(
+    Number.isInteger(dormantAfterDays) && dormantAfterDays >= 1,
+    'dormantAfterDays',
+    'must be a positive whole number of days',
+  );
+  if (lastDealRegisteredAt !== null) checkAt(lastDealRegisteredAt, v, 'lastDealRegisteredAt');
+  if (lastDealWonAt !== null) checkAt(lastDealWonAt, v, 'lastDealWonAt');
+  checkAt(at, v);
+  v.throwIfAny();
+  if (state.stage !== 'active') return [];
+  const last = lastActivity(state, { lastDealRegisteredAt, lastDealWonAt }) ?? {
+    kind: 'became_active' as const,
+    at: state.stageReachedAt,
+  };
+  const inactiveDays = Math.floor((Date.parse(at) - Date.parse(last.at)) / DAY_MS);
+  if (inactiveDays < dormantAfterDays) return [];
+  return [
+    {
+      type: 'PartnerDormancyDetected',
+      data: {
+        partnerId: state.partnerId,
+        lastActivityKind: last.kind,
+        lastActivityAt: last.at,
+        inactiveDays,
+        dormantAfterDays,
+      },
+    },
+    stageEvent(
+      state,
+      'dormant',
+      at,
+      `no deal registration, win or training for ${inactiveDays} days (dormant after ${dormantAfterDays})`,
+    ),
+  ];
+}
+
 // ---------------------------------------------------------------- the decider
 
 /**
  * Commands still accepted from a churned partner: reactivation, and the scheduler's
- * certificate expiry (a calendar fact, and a nightly job must not fail on churned partners).
+ * certificate expiry (a calendar fact, and a nightly job must not fail on churned partners) and
+ * its dormancy check (which changes nothing but an active partner).
  */
 const ALLOWED_WHEN_CHURNED: ReadonlySet<PartnerCommand['type']> = new Set([
   'ReactivatePartner',
   'ExpireCertifications',
+  'DetectDormancy',
 ]);
 
 export function decidePartner(command: PartnerCommand, state: PartnerState): readonly PartnerEvent[] {
@@ -807,6 +1044,12 @@ export function decidePartner(command: PartnerCommand, state: PartnerState): rea
       return churn(command, state);
     case 'ReactivatePartner':
       return reactivate(command, state);
+    case 'DetectDormancy':
+      return detectDormancy(command, state);
+    case 'ConfirmPartnerProfile':
+      return confirmProfile(command, state);
+    case 'ConfirmMdfSpend':
+      return confirmMdfSpend(command, state);
     default: {
       const unhandled: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);

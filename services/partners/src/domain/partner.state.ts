@@ -19,7 +19,20 @@ export type PartnerEvent = CatalogEvent<
   | 'MdfSpent'
   | 'PartnerChurned'
   | 'PartnerReactivated'
+  | 'PartnerDormancyDetected'
+  | 'PartnerProfileChangeProposed'
+  | 'OnboardingStepSubmitted'
+  | 'MdfSpendClaimed'
 >;
+
+/** Self-reported values a partner user proposed, awaiting the vendor's confirmation. */
+export interface ProposedProfile {
+  readonly employeeCount?: number;
+  readonly salesReps?: number;
+  readonly clientSegments?: DataOf<'PartnerProfileChangeProposed'>['clientSegments'];
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+}
 
 /** The partner's profile, normalized (website domain, tax id), as the events carry it. */
 export type PartnerProfile = Omit<DataOf<'PartnerRegistered'>, 'partnerId' | 'tier'>;
@@ -69,12 +82,28 @@ export interface RegisteredPartner {
   /** Whether a first deal was registered / won (reset on reactivation: a new relationship). */
   readonly firstDealRegistered: boolean;
   readonly firstDealWon: boolean;
+  /** The latest training completed (dormancy counts it as activity); null before any. */
+  readonly lastTrainingAt: string | null;
+  /** When the partner last became active (the dormancy rule's start); null before. */
+  readonly activeSince: string | null;
+  /** Self-reported profile values awaiting the vendor's confirmation; null when none. */
+  readonly proposed: ProposedProfile | null;
+  /** Gating onboarding steps a partner user ticked, awaiting confirmation: step → who. */
+  readonly submittedSteps: Readonly<Record<string, string>>;
+  /** MDF spends a partner user claimed, awaiting confirmation: spendId → the claim. */
+  readonly mdfClaims: Readonly<Record<string, DataOf<'MdfSpendClaimed'>>>;
 }
 
 /** A partner stream's state: nothing yet, or a registered partner (churned is a stage). */
 export type PartnerState = UnregisteredPartner | RegisteredPartner;
 
 export const initialPartnerState = (): PartnerState => ({ status: 'Unregistered' });
+
+function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
+  if (!(key in record)) return record;
+  const { [key]: _gone, ...rest } = record;
+  return rest;
+}
 
 export function trainingKey(data: { trainingCode: string; attendeeId: string; completedAt: string }): string {
   return `${data.trainingCode}|${data.attendeeId}|${data.completedAt}`;
@@ -100,6 +129,11 @@ export function evolvePartner(state: PartnerState, event: PartnerEvent): Partner
       mdfSpends: {},
       firstDealRegistered: false,
       firstDealWon: false,
+      lastTrainingAt: null,
+      activeSince: null,
+      proposed: null,
+      submittedSteps: {},
+      mdfClaims: {},
     };
   }
   // Events of a stream that was never registered cannot happen; ignore rather than crash a rebuild.
@@ -113,20 +147,49 @@ export function evolvePartner(state: PartnerState, event: PartnerEvent): Partner
         if (value === null || value === undefined) delete profile[field];
         else profile[field] = value;
       }
-      return { ...state, profile: profile as PartnerProfile };
+      // A value the vendor set (or confirmed) supersedes what was proposed for that field.
+      let proposed: Record<string, unknown> | null = state.proposed ? { ...state.proposed } : null;
+      if (proposed) {
+        for (const field of changedFields) delete proposed[field];
+        if (!('employeeCount' in proposed || 'salesReps' in proposed || 'clientSegments' in proposed))
+          proposed = null;
+      }
+      return { ...state, profile: profile as PartnerProfile, proposed: proposed as ProposedProfile | null };
     }
+    case 'PartnerProfileChangeProposed': {
+      const { partnerId: _id, proposedFields, proposedBy, proposedAt, ...values } = event.data;
+      const proposed: Record<string, unknown> = { ...(state.proposed ?? {}), proposedBy, proposedAt };
+      for (const field of proposedFields) proposed[field] = values[field];
+      return { ...state, proposed: proposed as unknown as ProposedProfile };
+    }
+    case 'OnboardingStepSubmitted':
+      return {
+        ...state,
+        submittedSteps: { ...state.submittedSteps, [event.data.step]: event.data.submittedBy },
+      };
+    case 'MdfSpendClaimed':
+      return { ...state, mdfClaims: { ...state.mdfClaims, [event.data.spendId]: event.data } };
     case 'OnboardingChecklistAssigned':
       return { ...state, checklist: event.data.steps };
     case 'PartnerJourneyStageReached': {
       const stage = event.data.stage;
       const firstDealRegistered = state.firstDealRegistered || stage === 'first_deal_registered';
       const firstDealWon = state.firstDealWon || stage === 'first_deal_won';
-      return { ...state, stage, stageReachedAt: event.data.reachedAt, firstDealRegistered, firstDealWon };
+      const activeSince = stage === 'active' ? event.data.reachedAt : state.activeSince;
+      return {
+        ...state,
+        stage,
+        stageReachedAt: event.data.reachedAt,
+        firstDealRegistered,
+        firstDealWon,
+        activeSince,
+      };
     }
     case 'OnboardingStepCompleted':
       return {
         ...state,
         completedSteps: { ...state.completedSteps, [event.data.step]: event.data.completedAt },
+        submittedSteps: withoutKey(state.submittedSteps, event.data.step),
       };
     case 'PartnerTierChanged': {
       const { tier, discountPercent, effectiveFrom } = event.data;
@@ -159,8 +222,14 @@ export function evolvePartner(state: PartnerState, event: PartnerEvent): Partner
         },
       };
     }
-    case 'TrainingCompleted':
-      return { ...state, trainings: [...state.trainings, trainingKey(event.data)] };
+    case 'TrainingCompleted': {
+      const at = event.data.completedAt;
+      const lastTrainingAt =
+        state.lastTrainingAt === null || at > state.lastTrainingAt ? at : state.lastTrainingAt;
+      return { ...state, trainings: [...state.trainings, trainingKey(event.data)], lastTrainingAt };
+    }
+    case 'PartnerDormancyDetected':
+      return state;
     case 'MdfAllocated': {
       const { allocationId, amount, validFrom, validUntil, purpose } = event.data;
       const allocation: MdfAllocationState = {
@@ -185,6 +254,7 @@ export function evolvePartner(state: PartnerState, event: PartnerEvent): Partner
           },
         },
         mdfSpends: { ...state.mdfSpends, [event.data.spendId]: event.data },
+        mdfClaims: withoutKey(state.mdfClaims, event.data.spendId),
       };
     }
     case 'PartnerChurned':

@@ -1,4 +1,5 @@
 import type { Money, PartnerTier } from '@prm/contracts';
+import type { RecordedRate } from './revenue';
 
 /** What a tier asks of a partner; a missing requirement is not checked. */
 export interface TierRequirements {
@@ -22,7 +23,12 @@ export interface Program {
 /** The facts about a partner a tier's requirements are checked against, from read models. */
 export interface TierFacts {
   readonly certifiedPeople: number;
+  /** Won revenue of the last 12 months in the reporting currency (see trailing12MonthRevenue). */
   readonly trailing12MonthRevenue: Money;
+  /** Recorded exchange rates: a requirement in another currency is converted at the rate of the day. */
+  readonly exchangeRates?: readonly RecordedRate[];
+  /** Won value not counted in the revenue for want of a rate (named in a refusal, never silently zero). */
+  readonly unconvertedRevenue?: readonly Money[];
 }
 
 /** A vendor admin granting a tier whose requirements are not met. */

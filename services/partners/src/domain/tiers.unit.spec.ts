@@ -35,7 +35,15 @@ const tierChanged = (
   previousTier: 'registered' | 'silver' | 'gold' | null,
   discountPercent: number,
   effectiveFrom: string,
-  extra: { reason?: string; overriddenBy?: string } = {},
+  extra: {
+    reason?: string;
+    overriddenBy?: string;
+    waivedRequirements?: {
+      requirement: 'certifiedPeople' | 'trailing12MonthRevenue';
+      actual: string;
+      required: string;
+    }[];
+  } = {},
 ): PartnerEvent => ({
   type: 'PartnerTierChanged',
   data: { partnerId: PARTNER_ID, tier, previousTier, discountPercent, effectiveFrom, ...extra },
@@ -101,6 +109,11 @@ describe('tiers', () => {
         tierChanged('gold', null, 30, '2025-04-01', {
           reason: 'Strategic partner for the public sector',
           overriddenBy: 'user:director',
+          // issue 21 item 2: the override also records what was waived
+          waivedRequirements: [
+            { requirement: 'certifiedPeople', actual: '3', required: '5' },
+            { requirement: 'trailing12MonthRevenue', actual: '2500000.50 RUB', required: '10000000.00 RUB' },
+          ],
         }),
       ]);
   });
@@ -162,15 +175,27 @@ describe('tiers', () => {
     );
   });
 
-  it('refuses revenue in another currency than the requirement', () => {
-    refused(
+  // issue 21 item 2: this used to be refused outright (INVALID_ARGUMENT "must be RUB"); the
+  // requirement is now converted at the recorded rate, and without one the refusal names the rate.
+  it('revenue in another currency than the requirement is compared at the recorded rate, or names the missing rate', () => {
+    const facts = { certifiedPeople: 9, trailing12MonthRevenue: { amount: '99999999', currency: 'EUR' } };
+    const error = refused(
       registeredPartner,
-      changeTier('gold', '2025-04-01', {
-        facts: { certifiedPeople: 9, trailing12MonthRevenue: { amount: '99999999', currency: 'EUR' } },
-      }),
-      'INVALID_ARGUMENT',
-      /facts.trailing12MonthRevenue.currency: must be RUB/,
+      changeTier('gold', '2025-04-01', { facts }),
+      'FAILED_PRECONDITION',
+      /trailing12MonthRevenue 99999999.00 EUR \(required 10000000.00 RUB \(no recorded RUB→EUR rate on 2025-01-10\)\)/,
     );
+    assert.equal((error.details.unmet as unknown[]).length, 1);
+    given(registeredPartner)
+      .when(
+        changeTier('gold', '2025-04-01', {
+          facts: {
+            ...facts,
+            exchangeRates: [{ from: 'EUR', to: 'RUB', rate: '100', effectiveOn: '2025-01-01' }],
+          },
+        }),
+      )
+      .then([tierChanged('gold', null, 30, '2025-04-01')]);
   });
 
   it('refuses an effective date before the last change’s (dates out of order)', () => {
