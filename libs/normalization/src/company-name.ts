@@ -130,9 +130,6 @@ export const TRANSLITERATION: Readonly<Record<string, string>> = {
  */
 const PRACTICAL: Readonly<Record<string, string>> = { ...TRANSLITERATION, х: 'h', щ: 'sch' };
 const ICAO: Readonly<Record<string, string>> = { ...TRANSLITERATION, й: 'i', я: 'ia', ю: 'iu', ъ: 'ie' };
-const PRACTICAL_PAIRS = /кс|[иы]й(?![\p{L}\p{N}])/gu;
-const practicalPair = (pair: string): string => (pair === 'кс' ? 'x' : 'y');
-
 /** Latin letters whose diacritic is not a combining mark (NFD leaves them whole). */
 const STRIP_SPECIAL: Readonly<Record<string, string>> = {
   ß: 'ss',
@@ -156,10 +153,10 @@ const EXPAND: Readonly<Record<string, string>> = {
 };
 
 const CYRILLIC = /\p{Script=Cyrillic}/u;
-const CYRILLIC_LETTER = /\p{Script=Cyrillic}/gu;
 const COMBINING_MARKS = /\p{M}/gu;
 const SPECIAL_LATIN = /[ßøæœđðłþıħ]/gu;
 const EXPANDED_LATIN = /[äöüøå]/gu;
+const EXPANDABLE = /[äöüøå]/u;
 /** Already a key once the spaces go: ASCII letters, digits and spaces only (most names). */
 const PLAIN = /^[a-z0-9 ]*$/;
 
@@ -170,17 +167,66 @@ const PLAIN = /^[a-z0-9 ]*$/;
  */
 export const MAX_NAME_KEYS = 6;
 
-const transliterate = (name: string, table: Readonly<Record<string, string>>): string =>
-  name.replace(CYRILLIC_LETTER, (letter) => table[letter] ?? letter);
+/** A scheme as an array over U+0400..U+04FF (undefined: the letter is kept), read by char code. */
+const CYRILLIC_BLOCK = 0x400;
+const asBlock = (table: Readonly<Record<string, string>>): (string | undefined)[] => {
+  const block = new Array<string | undefined>(256).fill(undefined);
+  for (const [letter, latin] of Object.entries(table)) block[letter.charCodeAt(0) - CYRILLIC_BLOCK] = latin;
+  return block;
+};
+const GOST_BLOCK = asBlock(TRANSLITERATION);
+const PRACTICAL_BLOCK = asBlock(PRACTICAL);
+const ICAO_BLOCK = asBlock(ICAO);
+/** Letters the three schemes write differently; a name without any gives one spelling. */
+const SCHEMES_DIFFER = /[хщйяюъ]|кс/u;
+
+/**
+ * Cyrillic letters through `block`; with `practical`, also `кс` → x and a word-final `ий` / `ый`
+ * → y. A loop over char codes, not a regex with a callback: this runs for every row of an import.
+ */
+function transliterate(name: string, block: readonly (string | undefined)[], practical: boolean): string {
+  let out = '';
+  let run = 0; // start of the pending run of characters kept as they are
+  for (let i = 0; i < name.length; i++) {
+    const at = name.charCodeAt(i) - CYRILLIC_BLOCK;
+    if (at < 0 || at > 255) continue;
+    let latin = block[at];
+    let width = 1;
+    if (practical) {
+      const next = name[i + 1];
+      const letter = name[i];
+      if (letter === 'к' && next === 'с') {
+        latin = 'x';
+        width = 2;
+      } else if (
+        (letter === 'и' || letter === 'ы') &&
+        next === 'й' &&
+        // The normalized name has single spaces between words and none at the ends.
+        (i + 2 === name.length || name[i + 2] === ' ')
+      ) {
+        latin = 'y';
+        width = 2;
+      }
+    }
+    if (latin === undefined) continue;
+    out += name.slice(run, i) + latin;
+    i += width - 1;
+    run = i + 1;
+  }
+  return run === 0 ? name : out + name.slice(run);
+}
 
 const stripped = (latin: string): string =>
-  latin
-    .normalize('NFD')
-    .replace(COMBINING_MARKS, '')
-    .replace(SPECIAL_LATIN, (letter) => STRIP_SPECIAL[letter]!);
+  PLAIN.test(latin)
+    ? latin
+    : latin
+        .normalize('NFD')
+        .replace(COMBINING_MARKS, '')
+        .replace(SPECIAL_LATIN, (letter) => STRIP_SPECIAL[letter]!);
 
-const expanded = (latin: string): string =>
-  stripped(latin.replace(EXPANDED_LATIN, (letter) => EXPAND[letter]!));
+/** The expanded spelling, or undefined when the form has no letter it expands. */
+const expanded = (latin: string): string | undefined =>
+  EXPANDABLE.test(latin) ? stripped(latin.replace(EXPANDED_LATIN, (letter) => EXPAND[letter]!)) : undefined;
 
 /**
  * The keys a company name is matched on: normalizeCompanyName, then every plausible Latin
@@ -197,14 +243,16 @@ export function companyNameKeys(input: string): string[] {
   const latin = CYRILLIC.test(name)
     ? [
         // Before NFD, which would split й into и + breve.
-        transliterate(name, TRANSLITERATION),
-        transliterate(name.replace(PRACTICAL_PAIRS, practicalPair), PRACTICAL),
-        transliterate(name, ICAO),
+        transliterate(name, GOST_BLOCK, false),
+        ...(SCHEMES_DIFFER.test(name) || /[иы]й/u.test(name)
+          ? [transliterate(name, PRACTICAL_BLOCK, true), transliterate(name, ICAO_BLOCK, false)]
+          : []),
       ]
     : [name];
   const keys: string[] = [];
-  const add = (key: string) => {
-    const compact = key.replace(/\s+/gu, '');
+  const add = (key: string | undefined) => {
+    if (key === undefined) return;
+    const compact = key.replace(/ /g, '');
     if (compact !== '' && !keys.includes(compact) && keys.length < MAX_NAME_KEYS) keys.push(compact);
   };
   for (const form of latin) add(stripped(form));
