@@ -77,6 +77,8 @@ export function registryKeys(keys: DataOf<'DealRegistered'>['customerKeys']): st
     const value = keys?.[field];
     if (value) out.push(prefix + value);
   }
+  // Every spelling of the name is a name key (the same rule the mapping service matches on).
+  for (const variant of keys?.nameVariants ?? []) out.push(KEY_OF.nameCountry.prefix + variant);
   return out;
 }
 
@@ -366,7 +368,7 @@ export class DealsApplication {
         try {
           await this.appendWhenItExists(
             dealStream(earlier.dealId),
-            this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor),
+            this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn, c.evidence)], actor),
           );
         } catch (error) {
           // This registration is recorded (with the conflict on itself); the earlier deal's copy of
@@ -448,6 +450,7 @@ export class DealsApplication {
         registeredAt: state.registered.registeredAt ?? '',
         matchedOn,
         holdsProtection: state.channel === 'partner' && state.protectedUntil !== null,
+        ...(state.registered.customerKeys && { customerKeys: state.registered.customerKeys }),
       });
     }
     existing.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
