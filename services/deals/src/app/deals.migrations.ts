@@ -260,4 +260,13 @@ CREATE TABLE deals_commission (
 CREATE INDEX deals_commission_partner ON deals_commission (partner_id, accrued_on);
 `,
   },
+  {
+    version: 2,
+    name: 'conflict evidence',
+    sql: `
+-- DealConflictDetected evidence (issue 21): same_customer (a shared tax id or domain) or
+-- possible_same_customer (name and country only: the vendor decides). Older events have none.
+ALTER TABLE deals_conflict ADD COLUMN evidence text NOT NULL DEFAULT 'same_customer';
+`,
+  },
 ];
