@@ -26,8 +26,24 @@ const spelled = (form: string): string =>
  * Any legal form of LEGAL_FORMS standing as a whole word: not inside a word, a hyphenated word
  * (`Co-op`) or a run of initials. Longest first, so `limited liability company` wins over `limited`.
  */
+/**
+ * The letters a legal form can start with: a lookahead on them first lets the regex engine turn
+ * away most positions of a name with one character test instead of the lookbehinds.
+ */
+const FIRST_LETTERS = `[${[
+  ...new Set(
+    LEGAL_FORMS.flatMap((form) => [
+      ...(form.abbr ?? []),
+      ...(form.dotted ?? []),
+      ...(form.spelled ?? []),
+    ]).flatMap((text) => [text[0]!, text.normalize('NFD')[0]!]),
+  ),
+]
+  .map(escape)
+  .join('')}]`;
+
 const LEGAL_FORM = new RegExp(
-  `(?<![\\p{L}\\p{N}-])${INITIAL_BEFORE}(?:${LEGAL_FORMS.flatMap((form) => [
+  `(?=${FIRST_LETTERS})(?<![\\p{L}\\p{N}-])${INITIAL_BEFORE}(?:${LEGAL_FORMS.flatMap((form) => [
     ...(form.spelled ?? []).map(spelled),
     ...(form.abbr ?? []).map(abbreviation),
     ...(form.dotted ?? []).map(escape),
