@@ -23,10 +23,6 @@ const spelled = (form: string): string =>
     .join('\\s+');
 
 /**
- * Any legal form of LEGAL_FORMS standing as a whole word: not inside a word, a hyphenated word
- * (`Co-op`) or a run of initials. Longest first, so `limited liability company` wins over `limited`.
- */
-/**
  * The letters a legal form can start with: a lookahead on them first lets the regex engine turn
  * away most positions of a name with one character test instead of the lookbehinds.
  */
@@ -42,6 +38,10 @@ const FIRST_LETTERS = `[${[
   .map(escape)
   .join('')}]`;
 
+/**
+ * Any legal form of LEGAL_FORMS standing as a whole word: not inside a word, a hyphenated word
+ * (`Co-op`) or a run of initials. Longest first, so `limited liability company` wins over `limited`.
+ */
 const LEGAL_FORM = new RegExp(
   `(?=${FIRST_LETTERS})(?<![\\p{L}\\p{N}-])${INITIAL_BEFORE}(?:${LEGAL_FORMS.flatMap((form) => [
     ...(form.spelled ?? []).map(spelled),
