@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { companyNameKey, normalizeCompanyName } from './index';
+import { companyNameKey, companyNameKeys, MAX_NAME_KEYS, normalizeCompanyName } from './index';
 
 describe('normalizeCompanyName', () => {
   describe('quotes', () => {
@@ -122,7 +122,7 @@ describe('normalizeCompanyName', () => {
 
     it('removes European forms', () => {
       assert.equal(normalizeCompanyName('Siemens AG'), 'siemens');
-      assert.equal(normalizeCompanyName('SAP SE GmbH'), 'sap se');
+      assert.equal(normalizeCompanyName('SAP SE GmbH'), 'sap');
       assert.equal(normalizeCompanyName('Robert Bosch GmbH'), 'robert bosch');
       assert.equal(normalizeCompanyName('Atos S.A.'), 'atos');
       assert.equal(normalizeCompanyName('Dassault Systèmes SAS'), 'dassault systèmes');
@@ -257,5 +257,86 @@ describe('companyNameKey', () => {
   it('keeps a non-empty key for a name that is only a legal form', () => {
     assert.equal(companyNameKey('ООО'), 'ooo');
     assert.equal(companyNameKey(''), '');
+  });
+});
+
+describe('legal forms added by issue 21', () => {
+  it('removes Company, LLP, S.p.A., SE, A/S, Pte and their spelled-out forms', () => {
+    const cases: Array<[string, string]> = [
+      ['The Coca-Cola Company', 'the coca cola'],
+      ['Acme Limited Liability Partnership', 'acme'],
+      ['Acme LLP', 'acme'],
+      ['Fratelli Rossi S.p.A.', 'fratelli rossi'],
+      ['Fratelli Rossi Società per Azioni', 'fratelli rossi'],
+      ['Fratelli Rossi Societa per Azioni', 'fratelli rossi'],
+      ['Airbus SE', 'airbus'],
+      ['Airbus Societas Europaea', 'airbus'],
+      ['Maersk A/S', 'maersk'],
+      ['Maersk Aktieselskab', 'maersk'],
+      ['Grab Holdings Pte Ltd', 'grab holdings'],
+      ['Grab Holdings Private Limited', 'grab holdings'],
+      ['Muller Gesellschaft mit beschrankter Haftung', 'muller'],
+    ];
+    for (const [input, expected] of cases) assert.equal(normalizeCompanyName(input), expected, input);
+  });
+
+  it('keeps spa and as as words (only S.p.A. and A/S are forms)', () => {
+    assert.equal(normalizeCompanyName('Day Spa'), 'day spa');
+  });
+
+  it('removes ГУП, ФГБУ, ГБУ, МБУ, ЧУ, НПО and their spelled-out forms', () => {
+    const cases: Array<[string, string]> = [
+      ['ГУП «Вектор»', 'вектор'],
+      ['Государственное унитарное предприятие «Вектор»', 'вектор'],
+      ['ФГБУ «Вектор»', 'вектор'],
+      ['Федеральное государственное бюджетное учреждение «Вектор»', 'вектор'],
+      ['ГБУ «Вектор»', 'вектор'],
+      ['Государственное бюджетное учреждение «Вектор»', 'вектор'],
+      ['МБУ «Вектор»', 'вектор'],
+      ['Муниципальное бюджетное учреждение «Вектор»', 'вектор'],
+      ['ЧУ «Вектор»', 'вектор'],
+      ['Частное учреждение «Вектор»', 'вектор'],
+      ['НПО «Вектор»', 'вектор'],
+      ['Научно-производственное объединение «Вектор»', 'вектор'],
+    ];
+    for (const [input, expected] of cases) assert.equal(normalizeCompanyName(input), expected, input);
+  });
+});
+
+describe('companyNameKeys', () => {
+  it('gives one key for an ASCII name', () => {
+    assert.deepEqual(companyNameKeys('Acme Labs, Inc.'), ['acmelabs']);
+  });
+
+  it('gives the GOST, practical and ICAO spellings of a Cyrillic name, GOST first', () => {
+    assert.deepEqual(companyNameKeys('ООО «Яндекс»'), ['yandeks', 'yandex', 'iandeks']);
+    assert.deepEqual(companyNameKeys('Хабр'), ['khabr', 'habr']);
+    assert.deepEqual(companyNameKeys('Лукойл'), ['lukoyl', 'lukoil']);
+    assert.ok(companyNameKeys('АО «Лаборатория Касперского»').length <= 3);
+    assert.ok(companyNameKeys('Касперский').includes('kaspersky'));
+  });
+
+  it('gives the plain and the expanded spelling of Latin diacritics', () => {
+    assert.deepEqual(companyNameKeys('Müller GmbH'), ['muller', 'mueller']);
+    assert.deepEqual(companyNameKeys('Ørsted A/S'), ['orsted', 'oersted']);
+    assert.deepEqual(companyNameKeys('Hauptstraße'), ['hauptstrasse']);
+    assert.deepEqual(companyNameKeys('Société Générale SA'), ['societegenerale']);
+  });
+
+  it('never gives more than MAX_NAME_KEYS keys, nor an empty one', () => {
+    for (const name of ['Щёлково-Хим Ёжик Ünïçødé Юг', 'ŁÓDŹ Яхонт Öl', '', '«»']) {
+      const keys = companyNameKeys(name);
+      assert.ok(keys.length <= MAX_NAME_KEYS, name);
+      assert.ok(
+        keys.every((k) => k !== ''),
+        name,
+      );
+    }
+    assert.deepEqual(companyNameKeys(''), []);
+  });
+
+  it('holds companyNameKey first', () => {
+    for (const name of ['ООО «Яндекс»', 'Müller', 'Acme'])
+      assert.equal(companyNameKeys(name)[0], companyNameKey(name));
   });
 });

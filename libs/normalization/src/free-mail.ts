@@ -1,8 +1,11 @@
+import { DOMAINS } from 'free-email-domains-list/build/src/constants';
+
 /**
  * Shared webmail domains: an address there says nothing about the company, so they are never
  * used as a company key (two unrelated customers who both wrote `gmail.com` would match).
- * Compared with the normalized domain (`normalizeDomain` value), exactly; subdomains of a
- * webmail domain are not free-mail domains themselves.
+ * The maintained list is the `free-email-domains-list` package (~97,000 free and disposable
+ * mail domains, updated weekly); this set adds what it lacks (`narod.ru`, `mail.kz`, `почта.рф`)
+ * and keeps the well-known ones checked even if the package dropped one.
  */
 export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
   // International
@@ -85,7 +88,10 @@ export const FREE_MAIL_DOMAINS: ReadonlySet<string> = new Set([
   'xn--80a1acny.xn--p1ai',
 ]);
 
-/** True for a shared webmail domain (`gmail.com`, `mail.ru`): never a company key. Give the normalized domain. */
+/**
+ * True for a shared webmail domain (`gmail.com`, `mail.ru`): never a company key. Give the
+ * normalized domain; the comparison is exact (see `domainKey` for subdomains such as `corp.mail.ru`).
+ */
 export function isFreeMailDomain(normalizedDomain: string): boolean {
-  return FREE_MAIL_DOMAINS.has(normalizedDomain);
+  return FREE_MAIL_DOMAINS.has(normalizedDomain) || DOMAINS.has(normalizedDomain);
 }

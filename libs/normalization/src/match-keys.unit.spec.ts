@@ -104,8 +104,13 @@ describe('matchingKeys', () => {
   it('reports shared keys even when another key differs', () => {
     // Same site, different legal entities (e.g. a holding and its subsidiary): the caller sees
     // that the domain matches and the tax id does not, and decides.
-    const holding = matchKeys({ name: 'Яндекс', country: 'RU', domain: 'yandex.ru', taxId: '7736207543' });
-    const other = matchKeys({ name: 'Яндекс', country: 'RU', domain: 'yandex.ru', taxId: '7713140469' });
+    const holding = matchKeys({
+      name: 'Яндекс',
+      country: 'RU',
+      domain: 'yandex-team.ru',
+      taxId: '7736207543',
+    });
+    const other = matchKeys({ name: 'Яндекс', country: 'RU', domain: 'yandex-team.ru', taxId: '7713140469' });
     assert.deepEqual(matchingKeys(holding, other), ['domain', 'nameCountry']);
   });
 

@@ -50,6 +50,13 @@ export const CustomerMatchKeys = z
     nameCountry: z
       .string()
       .describe('Normalized company name (legal forms and quotes stripped, transliterated) + "|" + country.'),
+    nameVariants: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Other plausible Latin spellings of the name, same format as nameCountry (a Cyrillic name by three ' +
+          'transliteration schemes, Latin diacritics plain and expanded; at most 5); absent when there are none.',
+      ),
   })
   .describe(
     'The normalized keys the customer is matched on (libs/normalization), strongest first: tax id, domain, name.',
@@ -114,6 +121,14 @@ export const DealConflictDetectedData = z.object({
         firstDealId: Id.optional().describe(
           'Which of the two deals was registered first (it holds protection).',
         ),
+        evidence: z
+          .enum(['same_customer', 'possible_same_customer'])
+          .optional()
+          .describe(
+            'same_customer: a shared tax id or web domain, the protection rules apply; possible_same_customer: ' +
+              'only the name and country match (and the tax ids do not differ), so the vendor decides whether it ' +
+              'is one customer and neither registration loses protection by it. Absent (older events): same_customer.',
+          ),
       }),
     )
     .min(1)

@@ -66,8 +66,8 @@ export const dealReadModelProjection: Projection = {
         for (const c of d.conflicts) {
           await q(
             `INSERT INTO deals_conflict (deal_id, conflicting_deal_id, kind, conflicting_partner_id, matched_on,
-               first_deal_id, detected_at)
-             VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`,
+               first_deal_id, detected_at, evidence)
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT DO NOTHING`,
             [
               d.dealId,
               c.conflictingDealId ?? '00000000-0000-0000-0000-000000000000',
@@ -76,6 +76,7 @@ export const dealReadModelProjection: Projection = {
               JSON.stringify(c.matchedOn),
               c.firstDealId ?? null,
               at,
+              c.evidence ?? 'same_customer',
             ],
           );
         }

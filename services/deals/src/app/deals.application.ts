@@ -81,6 +81,8 @@ export function registryKeys(keys: DataOf<'DealRegistered'>['customerKeys']): st
     const value = keys?.[field];
     if (value) out.push(prefix + value);
   }
+  // Every spelling of the name is a name key (the same rule the mapping service matches on).
+  for (const variant of keys?.nameVariants ?? []) out.push(KEY_OF.nameCountry.prefix + variant);
   return out;
 }
 
@@ -453,7 +455,10 @@ export class DealsApplication {
     await Promise.all(
       conflicts.map(async (c) => {
         const earlier = { dealId: c.conflictingDealId!, partnerId: c.conflictingPartnerId };
-        const events = this.toAppend([conflictOnEarlierDeal(earlier, registered, c.matchedOn)], actor);
+        const events = this.toAppend(
+          [conflictOnEarlierDeal(earlier, registered, c.matchedOn, c.evidence)],
+          actor,
+        );
         try {
           if (together) {
             try {
@@ -536,6 +541,7 @@ export class DealsApplication {
         registeredAt: state.registered.registeredAt ?? '',
         matchedOn,
         holdsProtection: state.channel === 'partner' && state.protectedUntil !== null,
+        ...(state.registered.customerKeys && { customerKeys: state.registered.customerKeys }),
       });
     }
     existing.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));

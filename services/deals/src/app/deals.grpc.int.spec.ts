@@ -146,6 +146,7 @@ function dealsGrpcSuite(
       };
       assert.equal(entry.conflicts[0]!.firstDealId, first);
       assert.equal(entry.conflicts[0]!.kind, 'partner_registration');
+      assert.equal((entry.conflicts[0] as unknown as { evidence: string }).evidence, 'same_customer');
       // A PAM sees its own partners' conflicts only.
       const q1 = (await call('getConflictQueue', { actor: pam1 })) as {
         entries: Array<{ deal: { dealId: string } }>;
@@ -541,6 +542,50 @@ function dealsGrpcSuite(
         (conflict.data as { conflicts: Array<{ kind: string }> }).conflicts[0]!.kind,
         'direct_deal',
       );
+    });
+
+    it('a name-only match is a possible conflict: flagged for the vendor, and neither registration loses protection', async () => {
+      const a = await call(
+        'registerDeal',
+        registration({ customer: { name: 'ООО «Хабр»', domain: 'habr-one.example', country: 'RU' } }),
+      );
+      assert.equal(a.holdsProtection, true);
+      // Another partner, another domain, the name as the company spells it in Latin letters.
+      const b = await call(
+        'registerDeal',
+        registration({
+          actor: user2,
+          partnerId: P2,
+          customer: { name: 'Habr LLC', domain: 'habr-two.example', country: 'RU' },
+        }),
+      );
+      assert.equal(b.holdsProtection, true);
+      assert.equal(b.conflicts, 1);
+      const queue = await eventually('the possible conflict in the queue', async () => {
+        const q = (await call('getConflictQueue', { actor: admin })) as {
+          entries: Array<{
+            deal: { dealId: string };
+            conflicts: Array<{ evidence: string; matchedOn: string[] }>;
+          }>;
+        };
+        return q.entries.find((e) => e.deal.dealId === b.dealId) ?? null;
+      });
+      assert.equal(queue!.conflicts[0]!.evidence, 'possible_same_customer');
+      assert.deepEqual(queue!.conflicts[0]!.matchedOn, ['name']);
+      // Two different valid INNs under one name: no conflict at all.
+      const c = await call(
+        'registerDeal',
+        registration({ customer: { name: 'ООО «Сервис»', taxId: '7707083893', country: 'RU' } }),
+      );
+      const d = await call(
+        'registerDeal',
+        registration({
+          actor: user2,
+          partnerId: P2,
+          customer: { name: 'ООО «Сервис»', taxId: '7713140469', country: 'RU' },
+        }),
+      );
+      assert.deepEqual([c.holdsProtection, d.holdsProtection, d.conflicts], [true, true, 0]);
     });
 
     it('protection lapses without progress (scheduler, injected clock), the deal stays open; an extension can be requested and approved', async () => {

@@ -292,6 +292,7 @@ export function dealsGrpcHandlers(app: DealsApplication, queries: DealsQueries) 
             matchedOn: (c.matchedOn as string[]) ?? [],
             firstDealId: str(c.firstDealId),
             detectedAt: str(c.detectedAt),
+            evidence: str(c.evidence),
           })),
         })),
       };

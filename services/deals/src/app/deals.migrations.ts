@@ -94,6 +94,64 @@ CREATE TABLE deals_customer_classes (
 CREATE INDEX deals_customer_classes_customer ON deals_customer_classes (customer_id);
 `,
   },
+  {
+    version: 2,
+    name: 'a name-only match does not take protection',
+    sql: `
+-- Issue 21: a customer matched on its name and country alone is a possible conflict for the vendor
+-- to decide (the decider's DealConflictDetected evidence possible_same_customer), not the same
+-- customer: only tax id and domain rows of another registration keep this one from holding
+-- protection. Otherwise as version 1.
+CREATE OR REPLACE FUNCTION deals_claim_customer(
+  p_keys text[], p_lock_ids bigint[], p_deal_id uuid, p_partner_id uuid, p_channel text, p_at timestamptz,
+  p_allowed_stages text[])
+RETURNS TABLE (kind text, key text, deal_id uuid, partner_id uuid, channel text, registered_at timestamptz,
+               holds_protection boolean, a text, b text, c text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_holds boolean;
+  v_partner record;
+BEGIN
+  IF p_channel = 'partner' THEN
+    SELECT v.stage, v.pam_id, v.program INTO v_partner FROM deals_partner_view v WHERE v.partner_id = p_partner_id;
+    IF FOUND THEN
+      RETURN QUERY SELECT 'partner', NULL::text, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::boolean,
+        v_partner.stage, v_partner.pam_id, v_partner.program;
+    END IF;
+    IF NOT FOUND OR v_partner.stage IS NULL OR NOT (v_partner.stage = ANY(p_allowed_stages)) THEN
+      RETURN QUERY SELECT 'refused', NULL::text, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::boolean,
+        NULL::text, NULL::text, NULL::text;
+      RETURN;
+    END IF;
+  END IF;
+  RETURN QUERY
+    SELECT 'class', k.key, NULL::uuid, NULL::uuid, NULL::text, NULL::timestamptz, NULL::boolean,
+      k.customer_id::text, k.customer_class, k.account_owner
+    FROM deals_customer_classes k WHERE k.key = ANY(p_keys);
+  PERFORM set_config('synchronous_commit', 'off', true);
+  PERFORM pg_advisory_xact_lock(l) FROM unnest(p_lock_ids) AS l;
+  RETURN QUERY
+    SELECT 'existing', r.key, r.deal_id, r.partner_id, r.channel, r.registered_at, r.holds_protection,
+      NULL::text, NULL::text, NULL::text
+    FROM deals_customer_registry r
+    WHERE r.key = ANY(p_keys) AND r.active AND r.deal_id <> p_deal_id
+      AND (p_channel = 'direct' OR r.partner_id IS DISTINCT FROM p_partner_id);
+  v_holds := p_channel = 'partner' AND NOT EXISTS (
+    SELECT 1 FROM deals_customer_registry r
+    WHERE r.key = ANY(p_keys) AND r.active AND r.deal_id <> p_deal_id AND r.key NOT LIKE 'name:%'
+      AND r.partner_id IS DISTINCT FROM p_partner_id AND (r.holds_protection OR r.channel = 'direct'));
+  RETURN QUERY
+    WITH mine AS (
+      INSERT INTO deals_customer_registry AS r (key, deal_id, partner_id, channel, registered_at, holds_protection)
+      SELECT k, p_deal_id, p_partner_id, p_channel, p_at, v_holds FROM unnest(p_keys) AS k
+      ON CONFLICT DO NOTHING
+      RETURNING r.key, r.deal_id, r.partner_id, r.channel, r.registered_at, r.holds_protection)
+    SELECT 'mine', m.key, m.deal_id, m.partner_id, m.channel, m.registered_at, m.holds_protection,
+      NULL::text, NULL::text, NULL::text FROM mine m;
+END
+$fn$;
+`,
+  },
 ];
 
 /** The local view of partners (from prm.partners.events.v1) the deals service decides with. */
@@ -216,6 +274,15 @@ CREATE TABLE deals_commission (
   reason text
 );
 CREATE INDEX deals_commission_partner ON deals_commission (partner_id, accrued_on);
+`,
+  },
+  {
+    version: 2,
+    name: 'conflict evidence',
+    sql: `
+-- DealConflictDetected evidence (issue 21): same_customer (a shared tax id or domain) or
+-- possible_same_customer (name and country only: the vendor decides). Older events have none.
+ALTER TABLE deals_conflict ADD COLUMN evidence text NOT NULL DEFAULT 'same_customer';
 `,
   },
 ];

@@ -197,7 +197,7 @@ export class DealsQueries {
       `SELECT q.*,
          (SELECT json_agg(json_build_object('conflictingDealId', c.conflicting_deal_id, 'kind', c.kind,
             'conflictingPartnerId', c.conflicting_partner_id, 'matchedOn', c.matched_on, 'firstDealId', c.first_deal_id,
-            'detectedAt', c.detected_at) ORDER BY c.detected_at) FROM deals_conflict c WHERE c.deal_id = q.deal_id) AS conflicts
+            'detectedAt', c.detected_at, 'evidence', c.evidence) ORDER BY c.detected_at) FROM deals_conflict c WHERE c.deal_id = q.deal_id) AS conflicts
        FROM (SELECT ${DEAL_COLUMNS} FROM deals_deal
              WHERE conflict_count > 0 AND status = 'open' AND stage = 'registered'
                ${pam ? 'AND partner_id IN (SELECT partner_id FROM deals_partner_view WHERE pam_id = $1)' : ''}

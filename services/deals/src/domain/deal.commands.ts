@@ -1,3 +1,4 @@
+import type { MatchKeys } from '@prm/normalization';
 import type { CustomerClass, DealAttribution, PartnerTier } from '@prm/contracts';
 
 export type Stage = 'registered' | 'approved' | 'qualified' | 'proposal' | 'negotiation';
@@ -33,6 +34,12 @@ export interface ExistingRegistration {
   readonly registeredAt: string;
   readonly matchedOn: readonly MatchedOn[];
   readonly holdsProtection: boolean;
+  /**
+   * The other deal's customer keys (from its DealRegistered), when its stream is read: the decider
+   * compares them with this customer's by the shared rule (`compareCustomers`). Without them (a
+   * registration still in flight) `matchedOn` from the index is the evidence.
+   */
+  readonly customerKeys?: MatchKeys;
 }
 
 /** The customer's ABC class, when it is classified. */

@@ -15,7 +15,15 @@ import {
   toMicros,
   Violations,
 } from '@prm/domain';
-import { isCountryCode, matchKeys, normalizeDomain, normalizeTaxId } from '@prm/normalization';
+import {
+  compareCustomers,
+  isCountryCode,
+  matchKeys,
+  normalizeDomain,
+  normalizeTaxId,
+  type MatchKey,
+  type MatchKeys,
+} from '@prm/normalization';
 import type {
   ActorRef,
   ApproveCommission,
@@ -25,8 +33,10 @@ import type {
   CorrectCommission,
   DealCommand,
   DecideProtectionExtension,
+  ExistingRegistration,
   ExpireRegistration,
   LoseDeal,
+  MatchedOn,
   PartnerFacts,
   PayCommission,
   ProgramTierFacts,
@@ -250,8 +260,14 @@ function register(command: RegisterDeal, state: DealState): Events {
     if (refusal) throw refusal;
   }
   const keys = matchKeys({ name, country, domain, taxId: taxId?.value });
-  const others = d.existing.filter((e) => !(partnerChannel && e.partnerId === d.partnerId));
-  const holdsProtection = partnerChannel && !others.some((e) => e.holdsProtection || e.channel === 'direct');
+  const others = d.existing
+    .filter((e) => !(partnerChannel && e.partnerId === d.partnerId))
+    .map((e) => ({ ...e, ...evidenceOf(keys, e) }))
+    .filter((e) => e.evidence !== undefined);
+  // Only a registration of the same customer takes protection away; a possible one is for the vendor to decide.
+  const holdsProtection =
+    partnerChannel &&
+    !others.some((e) => e.evidence === 'same_customer' && (e.holdsProtection || e.channel === 'direct'));
   const registered: DataOf<'DealRegistered'> = {
     dealId: d.dealId,
     partnerId: partnerChannel ? d.partnerId : null,
@@ -288,6 +304,7 @@ function register(command: RegisterDeal, state: DealState): Events {
           matchedOn: [...e.matchedOn],
           conflictingRegisteredAt: e.registeredAt,
           firstDealId: e.dealId,
+          evidence: e.evidence!,
         })),
       },
     });
@@ -295,11 +312,39 @@ function register(command: RegisterDeal, state: DealState): Events {
   return events;
 }
 
+const MATCHED_ON: Record<MatchKey, MatchedOn> = { taxId: 'tax_id', domain: 'domain', nameCountry: 'name' };
+
+/**
+ * How sure it is that an existing registration names this customer, by the platform's one matching
+ * rule (@prm/normalization `compareCustomers`, the rule the mapping service matches accounts by):
+ * a shared tax id or domain is the same customer; a name + country alone is a possible one; a name
+ * shared by two different tax ids is no conflict at all (`evidence` undefined). Without the other's
+ * keys (a registration in flight), the index's matchedOn decides the same way.
+ */
+export function evidenceOf(
+  keys: MatchKeys,
+  existing: Pick<ExistingRegistration, 'matchedOn' | 'customerKeys'>,
+): { evidence?: ConflictEvidence; matchedOn: readonly MatchedOn[] } {
+  if (existing.customerKeys) {
+    const { sameness, matchedOn } = compareCustomers(keys, existing.customerKeys);
+    if (sameness === 'none') return { matchedOn: [] };
+    return {
+      evidence: sameness === 'same' ? 'same_customer' : 'possible_same_customer',
+      matchedOn: matchedOn.map((key) => MATCHED_ON[key]),
+    };
+  }
+  const strong = existing.matchedOn.some((m) => m !== 'name');
+  return { evidence: strong ? 'same_customer' : 'possible_same_customer', matchedOn: existing.matchedOn };
+}
+
+export type ConflictEvidence = 'same_customer' | 'possible_same_customer';
+
 /** The conflict recorded on an earlier deal when a later registration of its customer arrives. */
 export function conflictOnEarlierDeal(
   earlier: { dealId: string; partnerId: string | null },
   later: DataOf<'DealRegistered'>,
   matchedOn: readonly ('domain' | 'tax_id' | 'name')[],
+  evidence?: ConflictEvidence,
 ): DealEvent {
   return {
     type: 'DealConflictDetected',
@@ -314,6 +359,7 @@ export function conflictOnEarlierDeal(
           matchedOn: [...matchedOn],
           ...(later.registeredAt && { conflictingRegisteredAt: later.registeredAt }),
           firstDealId: earlier.dealId,
+          ...(evidence && { evidence }),
         },
       ],
     },

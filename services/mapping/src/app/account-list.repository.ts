@@ -8,6 +8,9 @@ export interface AccountBatch {
   population: Uint8Array;
   /** count × 6 int32 halves of the keyed hashes (tax id, domain, name + country). */
   keys: Int32Array;
+  /** Variant name keys: batch row `variantRow[e]` has the key at `variantKeys[2e..2e+1]`; absent when none. */
+  variantRow?: Int32Array;
+  variantKeys?: Int32Array;
   name?: Array<string | null>;
   domain?: Array<string | null>;
   taxId?: Array<string | null>;

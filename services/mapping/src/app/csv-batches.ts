@@ -43,11 +43,22 @@ export function toBatch(rows: readonly AccountRow[], hasher: MatchKeyHasher, pri
     batch.country = rows.map((r) => r.country);
     batch.externalId = rows.map((r) => r.externalId);
   }
+  let variantRows: number[] | undefined;
+  let variantKeys: number[] | undefined;
   rows.forEach((r, i) => {
     batch.line[i] = r.line;
     batch.population[i] = r.population;
     hasher.hashInto(r.keys, batch.keys, i * 6);
+    if (r.keys.nameVariants) {
+      const pairs = hasher.variantPairs(r.keys);
+      (variantRows ??= []).push(...new Array<number>(pairs.length / 2).fill(i));
+      (variantKeys ??= []).push(...pairs);
+    }
   });
+  if (variantRows) {
+    batch.variantRow = Int32Array.from(variantRows);
+    batch.variantKeys = Int32Array.from(variantKeys!);
+  }
   return batch;
 }
 

@@ -70,6 +70,33 @@ describe('CSV batches on a worker thread', { skip: workerAvailable() ? false : '
     assert.equal(onWorker.lines.length, 980);
   });
 
+  it('carries the variant name keys (other spellings) of a row like the in-thread reader', async () => {
+    const file = Buffer.from(
+      'name,population,country\nООО «Яндекс»,customer,RU\nAcme,customer,RU\nХабр,prospect,RU\n',
+    );
+    const variants = async (mode: 'thread' | 'worker') => {
+      const sink = { rejected: [] as RowError[] };
+      const options = { encoding: 'auto' as const, maxBytes: 1e9, privacyMode: false, secret: SECRET };
+      const s = {
+        progress: () => undefined,
+        rejected: (e: readonly RowError[]) => sink.rejected.push(...e),
+        result: {},
+      };
+      const batches =
+        mode === 'worker'
+          ? csvBatchesInWorker([file], options, s)
+          : csvBatchesInThread([file], options, s, new MatchKeyHasher(SECRET));
+      const out: number[] = [];
+      for await (const b of batches) out.push(...(b.variantRow ?? []), ...(b.variantKeys ?? []));
+      return out;
+    };
+    const inThread = await variants('thread');
+    // Яндекс: yandex and iandeks besides yandeks (row 0); Хабр: habr besides khabr (row 2).
+    assert.deepEqual(inThread.slice(0, 3), [0, 0, 2]);
+    assert.equal(inThread.length, 3 + 6);
+    assert.deepEqual(await variants('worker'), inThread);
+  });
+
   it('passes a refused file back as the same DomainError, naming the field', async () => {
     const bad = Buffer.from('name,population,country\nAcme,customer,RU\n"open,customer,RU\n');
     await assert.rejects(read('worker', pieces(bad, 10)).collected, (e: DomainError) => {

@@ -3,9 +3,10 @@ import { parseEventData, type EventToAppend, type Quadrant } from '@prm/contract
 import { migrate, type Database } from '@prm/database';
 import { DomainError, isUuid } from '@prm/domain';
 import { handleCommand, WrongExpectedVersionError, type EventStore } from '@prm/event-store';
-import { companyNameKey } from '@prm/normalization';
+import { domainKey, nameCountryKeys } from '@prm/normalization';
 import {
   appendPacked,
+  appendVariants,
   atLeast,
   cellVisibility,
   deserializePacked,
@@ -311,7 +312,10 @@ export class MappingApplication {
     const packed = emptyPackedList(row.account_count);
     const keys = new Int32Array(6);
     for (const account of await this.repo.rawKeys(row.list_id)) {
-      this.hasher.hashInto(keysOfStoredRow(account), keys, 0);
+      const accountKeys = keysOfStoredRow(account);
+      this.hasher.hashInto(accountKeys, keys, 0);
+      if (accountKeys.nameVariants)
+        appendVariants(packed, packed.size, this.hasher.variantPairs(accountKeys));
       appendPacked(packed, account.population as PopulationCode, keys);
     }
     await this.repo.savePacked(row.list_id, serializePacked(packed), this.hasher.fingerprint);
@@ -605,6 +609,7 @@ export class MappingApplication {
     let activated = false;
     try {
       for await (const batch of batches) {
+        const firstAccount = packed.size;
         for (let i = 0; i < batch.count; i++) {
           const pop = batch.population[i] as PopulationCode;
           populations[pop]++;
@@ -612,6 +617,13 @@ export class MappingApplication {
             if ((batch.keys[i * 6 + k * 2] | batch.keys[i * 6 + k * 2 + 1]) !== 0) coverage[k]++;
           appendPacked(packed, pop, batch.keys.subarray(i * 6, i * 6 + 6));
         }
+        const variantRow = batch.variantRow;
+        for (let e = 0; e < (variantRow?.length ?? 0); e++)
+          appendVariants(
+            packed,
+            firstAccount + variantRow![e]!,
+            batch.variantKeys!.subarray(e * 2, e * 2 + 2),
+          );
         if (meta.source !== 'csv') {
           progress.rowsRead += batch.count;
           progress.accepted += batch.count;
@@ -1183,9 +1195,13 @@ function accountView(row: AccountRowView, privacy: boolean): AccountView {
 function keysOfStoredRow(row: AccountRowView): AccountKeys {
   const keys: AccountKeys = {};
   if (row.tax_id) keys.taxId = row.tax_id;
-  if (row.domain) keys.domain = row.domain;
-  const name = row.name ? companyNameKey(row.name) : '';
-  if (name !== '' && row.country) keys.nameCountry = `${name}|${row.country}`;
+  const domain = row.domain ? domainKey(row.domain) : undefined;
+  if (domain !== undefined) keys.domain = domain;
+  if (row.name && row.country) {
+    const [first, ...variants] = nameCountryKeys(row.name, row.country);
+    if (first !== undefined) keys.nameCountry = first;
+    if (variants.length > 0) keys.nameVariants = variants;
+  }
   return keys;
 }
 

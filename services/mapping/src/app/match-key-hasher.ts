@@ -30,6 +30,17 @@ export class MatchKeyHasher {
     this.one(keys.nameCountry && `n:${keys.nameCountry}`, out, offset + 4);
   }
 
+  /** The (hi, lo) pairs of an account's variant name keys, flat; [] for most accounts. */
+  variantPairs(keys: AccountKeys): number[] {
+    const out: number[] = [];
+    for (const variant of keys.nameVariants ?? []) {
+      const pair = new Int32Array(2);
+      this.one(`n:${variant}`, pair, 0);
+      out.push(pair[0]!, pair[1]!);
+    }
+    return out;
+  }
+
   private one(key: string | undefined, out: Int32Array, at: number): void {
     if (!key) {
       out[at] = 0;

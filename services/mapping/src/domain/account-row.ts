@@ -1,6 +1,6 @@
 import {
-  companyNameKey,
-  isFreeMailDomain,
+  domainKey,
+  nameCountryKeys,
   normalizeDomain,
   normalizeTaxId,
   validateRussianInn,
@@ -19,8 +19,11 @@ export interface RowError {
 /** The match keys of an account, as strings (the formats of `matchKeys` in @prm/normalization). */
 export interface AccountKeys {
   taxId?: string;
+  /** The registrable domain (`domainKey`); never a free-mail one. */
   domain?: string;
   nameCountry?: string;
+  /** The other spellings of the name + country (`nameCountryKeys` after the first). */
+  nameVariants?: string[];
 }
 
 /** An accepted row: its population, what may be shown (when not in privacy mode) and its match keys. */
@@ -50,8 +53,9 @@ const isEmpty = (value: string) => value === '' || (value.length <= 4 && EMPTY.h
 
 /**
  * Reads one data row. Every problem of the row is reported (not only the first); a row with
- * any problem is rejected as a whole. A free-mail domain (gmail.com, mail.ru) is kept for
- * display but never becomes a key.
+ * any problem is rejected as a whole. The keys are @prm/normalization's (`domainKey`,
+ * `nameCountryKeys`): a free-mail domain (gmail.com, mail.ru) is kept for display but never
+ * becomes a key, and a domain is keyed by its registrable domain (shop.acme.ru → acme.ru).
  */
 export function readAccountRow(
   fields: readonly string[],
@@ -104,7 +108,8 @@ export function readAccountRow(
     if (!normalized.ok) errors.push({ line, column: h.domain!, reason: normalized.reason });
     else {
       domain = normalized.value;
-      if (!isFreeMailDomain(domain)) keys.domain = domain;
+      const key = domainKey(domain);
+      if (key !== undefined) keys.domain = key;
     }
   }
 
@@ -137,8 +142,11 @@ export function readAccountRow(
       errors.push({ line, column: h.name!, reason: `is longer than ${MAX_NAME} characters` });
     } else {
       name = rawName;
-      const key = companyNameKey(rawName);
-      if (key !== '' && country) keys.nameCountry = `${key}|${country}`;
+      if (country) {
+        const [first, ...variants] = nameCountryKeys(rawName, country);
+        if (first !== undefined) keys.nameCountry = first;
+        if (variants.length > 0) keys.nameVariants = variants;
+      }
     }
   }
 

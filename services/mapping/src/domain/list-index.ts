@@ -59,6 +59,16 @@ export class ListIndex {
         if (ri !== rj) parent[ri < rj ? rj : ri] = ri < rj ? ri : rj;
       }
     }
+    // Other spellings of a name are name + country keys too: the same table, the same tax-id guard.
+    const variants = list.variants;
+    for (let e = 0; e < (variants?.count ?? 0); e++) {
+      const i = variants!.account[e]!;
+      const j = first[2].putIfAbsent(variants!.keys[e * 2]!, variants!.keys[e * 2 + 1]!, i);
+      if (j === -1 || j === i || taxConflict(keys, i, j)) continue;
+      const ri = find(parent, i),
+        rj = find(parent, j);
+      if (ri !== rj) parent[ri < rj ? rj : ri] = ri < rj ? ri : rj;
+    }
     // Companies numbered in order of their first account.
     const company = new Int32Array(n);
     const idOfRoot = new Int32Array(n).fill(-1);
@@ -131,42 +141,44 @@ export interface ProbeIndex {
 function buildProbe(list: PackedList, company: Int32Array): ProbeIndex {
   const n = list.size;
   const keys = list.keys;
-  let present = 0;
+  const variants = list.variants;
+  const variantCount = variants?.count ?? 0;
+  let present = variantCount;
   for (let i = 0; i < n * 3; i++) if ((keys[i * 2] | keys[i * 2 + 1]) !== 0) present++;
   const table = new KeyTable(present);
   const filter = new KeyFilter(present);
   let moreCompany = new Int32Array(16);
   let moreNext = new Int32Array(16);
   let more = 0;
-  for (let i = 0; i < n; i++) {
-    const c = company[i];
-    for (let k = 0; k < 3; k++) {
-      const h = keys[i * 6 + k * 2],
-        l = keys[i * 6 + k * 2 + 1];
-      if ((h | l) === 0) continue;
-      const first = table.putIfAbsent(h, l, c);
-      if (first === -1) {
-        filter.add(h);
-        continue;
-      }
-      if (first === c) continue;
-      const slot = table.find(h, l);
-      let e = table.extra(slot);
-      while (e !== -1 && moreCompany[e] !== c) e = moreNext[e];
-      if (e !== -1) continue;
-      if (more === moreCompany.length) {
-        const grownC = new Int32Array(more * 2);
-        grownC.set(moreCompany);
-        moreCompany = grownC;
-        const grownN = new Int32Array(more * 2);
-        grownN.set(moreNext);
-        moreNext = grownN;
-      }
-      moreCompany[more] = c;
-      moreNext[more] = table.extra(slot);
-      table.setExtra(slot, more);
-      more++;
+  // Accounts' keys, then the variant name keys (entry n * 3 + e).
+  for (let at = 0; at < n * 3 + variantCount; at++) {
+    const variant = at >= n * 3;
+    const c = company[variant ? variants!.account[at - n * 3]! : (at / 3) | 0];
+    const h = variant ? variants!.keys[(at - n * 3) * 2]! : keys[at * 2],
+      l = variant ? variants!.keys[(at - n * 3) * 2 + 1]! : keys[at * 2 + 1];
+    if ((h | l) === 0) continue;
+    const first = table.putIfAbsent(h, l, c);
+    if (first === -1) {
+      filter.add(h);
+      continue;
     }
+    if (first === c) continue;
+    const slot = table.find(h, l);
+    let e = table.extra(slot);
+    while (e !== -1 && moreCompany[e] !== c) e = moreNext[e];
+    if (e !== -1) continue;
+    if (more === moreCompany.length) {
+      const grownC = new Int32Array(more * 2);
+      grownC.set(moreCompany);
+      moreCompany = grownC;
+      const grownN = new Int32Array(more * 2);
+      grownN.set(moreNext);
+      moreNext = grownN;
+    }
+    moreCompany[more] = c;
+    moreNext[more] = table.extra(slot);
+    table.setExtra(slot, more);
+    more++;
   }
   return { table, filter, moreCompany, moreNext };
 }

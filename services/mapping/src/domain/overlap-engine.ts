@@ -117,8 +117,8 @@ export class OverlapEngine {
     while (start < partners.length) {
       let end = start;
       let keys = 0;
-      while (end < partners.length && (end === start || keys + partners[end].size * 3 <= BATCH_KEYS)) {
-        keys += partners[end].size * 3;
+      while (end < partners.length && (end === start || keys + probeCount(partners[end]) <= BATCH_KEYS)) {
+        keys += probeCount(partners[end]);
         end++;
       }
       const hits = this.probePartitioned(partners.slice(start, end));
@@ -151,6 +151,23 @@ export class OverlapEngine {
         hits.end++;
       }
     }
+    // Other spellings of the partner's names: name + country hits of their accounts.
+    const variants = partner.list.variants;
+    for (let e = 0; e < (variants?.count ?? 0); e++) {
+      const h = variants!.keys[e * 2]!,
+        l = variants!.keys[e * 2 + 1]!;
+      if (!probe.filter.mayHave(h)) continue;
+      let at = (l & mask) << 2;
+      while (slots[at + 2] !== -1 && (slots[at + 1] !== l || slots[at] !== h))
+        at = (at + 4) & ((mask << 2) | 3);
+      if (slots[at + 2] === -1) continue;
+      if (hits.end === hits.account.length) growHits(hits);
+      hits.account[hits.end] = variants!.account[e]!;
+      hits.kind[hits.end] = 2;
+      hits.company[hits.end] = slots[at + 2];
+      hits.more[hits.end] = slots[at + 3];
+      hits.end++;
+    }
     return hits;
   }
 
@@ -166,10 +183,11 @@ export class OverlapEngine {
     // Pass 1: which keys may be in the table (the filter, from cache) and how many fall in each partition.
     const counts = new Int32Array(partitions + 1);
     let keyCount = 0;
-    for (const partner of partners) keyCount += partner.size * 3;
+    for (const partner of partners) keyCount += probeCount(partner);
     const candidate = this.scratch.bytes('candidate', keyCount);
     let total = 0;
     let base = 0;
+    // Keys j < size × 3 are the accounts' (ref j = account × 3 + kind), then the variant name keys.
     for (let p = 0; p < partners.length; p++) {
       const keys = partners[p].list.keys;
       const n = partners[p].size * 3;
@@ -188,6 +206,19 @@ export class OverlapEngine {
         candidate[base + j] = flag;
       }
       base += n;
+      const variants = partners[p].list.variants;
+      for (let e = 0; e < (variants?.count ?? 0); e++) {
+        const h = variants!.keys[e * 2]!;
+        const fb = h & filterMask;
+        let flag = 0;
+        if ((filterBits[fb >>> 5] & (1 << (fb & 31))) !== 0) {
+          flag = 1;
+          counts[((variants!.keys[e * 2 + 1]! & mask) >>> shift) + 1]++;
+          total++;
+        }
+        candidate[base + e] = flag;
+      }
+      base += variants?.count ?? 0;
     }
     for (let q = 0; q < partitions; q++) counts[q + 1] += counts[q];
     // Pass 2: scatter (hi, lo, account × 3 + kind, partner) by partition.
@@ -210,6 +241,17 @@ export class OverlapEngine {
         WHO[at] = p;
       }
       base += n;
+      const variants = partners[p].list.variants;
+      for (let e = 0; e < (variants?.count ?? 0); e++) {
+        if (candidate[base + e] === 0) continue;
+        const l = variants!.keys[e * 2 + 1]!;
+        const at = fill[(l & mask) >>> shift]++;
+        H[at] = variants!.keys[e * 2]!;
+        L[at] = l;
+        REF[at] = variants!.account[e]! * 3 + 2;
+        WHO[at] = p;
+      }
+      base += variants?.count ?? 0;
     }
     // Pass 3: probe partition by partition; hits are compacted in place (H = company, L = more).
     let found = 0;
@@ -370,6 +412,11 @@ export class OverlapEngine {
       for (let node = nP; node < nodes; node++) vendorNode[nodeVendor[node - nP]] = -1;
     }
   }
+}
+
+/** Keys a partner list probes with: three an account, plus its variant name keys. */
+function probeCount(partner: ListIndex): number {
+  return partner.size * 3 + (partner.list.variants?.count ?? 0);
 }
 
 function growHits(hits: Hits): void {

@@ -72,7 +72,7 @@ export function company(i: number): TestCompany {
   return {
     latin: latin.charAt(0).toUpperCase() + latin.slice(1),
     cyrillic: cyrillic.charAt(0).toUpperCase() + cyrillic.slice(1),
-    domain: `${latin}-${i}.example.ru`,
+    domain: `${latin}-${i}.example`,
     inn: inn10(100_000 + i * 7),
   };
 }
