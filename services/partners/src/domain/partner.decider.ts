@@ -358,7 +358,11 @@ function completeOnboardingStep(command: CompleteOnboardingStep, state: Register
 // ---------------------------------------------------------------- tiers
 
 function changeTier(command: ChangeTier, state: RegisteredPartner): Events {
-  const { program, tier, effectiveFrom, facts, override, reason, at } = command.data;
+  const { program, tier, effectiveFrom, override, reason, at } = command.data;
+  const facts = command.data.facts && {
+    ...command.data.facts,
+    trailing12MonthRevenue: normalizeMoney(command.data.facts.trailing12MonthRevenue),
+  };
   const v = new Violations();
   const programTier = Array.isArray(program?.tiers) ? program.tiers.find((t) => t.tier === tier) : undefined;
   if (!PartnerTier.safeParse(tier).success)
