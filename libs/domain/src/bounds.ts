@@ -41,7 +41,10 @@ export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 // Control characters (C0, DEL, C1); free text may hold tab, newline and carriage return.
+// Matching control characters is the point of these two, so no-control-regex does not apply.
+// eslint-disable-next-line no-control-regex
 const LINE_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
 const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 // Bidirectional embeddings, overrides and isolates (the "Trojan Source" set), and lone surrogates.
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
