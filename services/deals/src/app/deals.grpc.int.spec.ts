@@ -302,6 +302,14 @@ function dealsGrpcSuite(
         call('listDeals', { actor: { id: 'user:x', role: 'vendor_admin', partnerId: 'not-a-uuid' } }),
         refusedWith('actor.partnerId'),
       );
+      // A page token that decodes to a "date" PostgreSQL cannot read was INTERNAL.
+      await assert.rejects(
+        call('listDeals', {
+          actor: admin,
+          pageToken: Buffer.from(`1|${randomUUID()}`).toString('base64url'),
+        }),
+        refusedWith('pageToken'),
+      );
       const all = (await call('listDeals', { actor: admin, pageSize: 500 })) as { deals: unknown[] };
       assert.ok(all.deals.length > 0);
       for (const customer of ['%', '_'])

@@ -1,5 +1,5 @@
 import type { Database } from '@prm/database';
-import { DATE_REASON, DomainError, escapeLike, isCalendarDate, isUuid } from '@prm/domain';
+import { DATE_REASON, DomainError, escapeLike, isCalendarDate, isDateTime, isUuid } from '@prm/domain';
 import type { EventStore } from '@prm/event-store';
 import { matchKeys } from '@prm/normalization';
 import type { Actor } from './deals.application';
@@ -64,7 +64,8 @@ function encodeCursor(row: { registered_at: string; deal_id: string }): string {
 }
 function decodeCursor(token: string): [string, string] {
   const [at, id] = Buffer.from(token, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id))
+  // Date.parse takes "1" (and PostgreSQL does not): only the date-time this query wrote.
+  if (!at || !id || !isDateTime(at) || !isUuid(id))
     throw DomainError.invalid([{ field: 'pageToken', reason: 'is not a token returned by this query' }]);
   return [at, id];
 }
