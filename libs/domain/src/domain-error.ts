@@ -64,6 +64,11 @@ export class Violations {
     return this;
   }
 
+  /** The violations collected so far. */
+  get all(): readonly FieldViolation[] {
+    return this.list;
+  }
+
   get any(): boolean {
     return this.list.length > 0;
   }

@@ -4,3 +4,4 @@ export * from './money';
 export * from './ids';
 export * from './ideal-partner-fit';
 export * from './time';
+export * from './bounds';

@@ -130,6 +130,12 @@ export class InvalidAppendError extends Error {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The most one append may store, the events' data as JSON added up: what a command may write
+ * at once (a request that would store more is refused, naming `events`, and nothing is written).
+ */
+export const MAX_APPEND_BYTES = 1_048_576;
+
 /** Checks an append's arguments before anything is written; throws InvalidAppendError naming the field. */
 export function validateAppend(
   stream: string,
@@ -167,4 +173,11 @@ export function validateAppend(
       throw new InvalidAppendError(`events[${i}].metadata`, 'needs correlationId and occurredAt');
     }
   });
+  let bytes = 0;
+  for (const e of events) bytes += Buffer.byteLength(JSON.stringify(e.data) ?? '');
+  if (bytes > MAX_APPEND_BYTES)
+    throw new InvalidAppendError(
+      'events',
+      `the request would store ${bytes} bytes of events, at most ${MAX_APPEND_BYTES}; send less at once`,
+    );
 }

@@ -1,4 +1,4 @@
-import { Violations } from '@prm/domain';
+import { isUuid, Violations } from '@prm/domain';
 
 /** The `actor` message every command and query carries (the gateway fills it from the token). */
 export interface ActorMessage {
@@ -18,7 +18,8 @@ export interface CallingActor<Role extends string> {
 
 /**
  * Reads and checks the request's actor, the same way in every context: INVALID_ARGUMENT naming
- * every bad field of `actor.id`, `actor.role` (with the roles this context knows), `actor.partnerId`.
+ * every bad field of `actor.id`, `actor.role` (with the roles this context knows), `actor.partnerId`
+ * (a UUID). Lengths and characters are the shell's bounds (requestBoundsViolations).
  */
 export function actorFrom<Role extends string>(
   request: { actor?: ActorMessage | null },
@@ -29,6 +30,8 @@ export function actorFrom<Role extends string>(
   v.check(!!a?.id, 'actor.id', 'is required (who sends the request)');
   v.check(roles.includes(a?.role as Role), 'actor.role', `must be one of ${roles.join(', ')}`);
   if (a?.role === 'partner_user') v.check(!!a.partnerId, 'actor.partnerId', 'is required for a partner user');
+  // Every partner id is a UUID: a malformed one is the caller's error, not a database one.
+  if (a?.partnerId) v.check(isUuid(a.partnerId), 'actor.partnerId', 'must be a UUID');
   v.throwIfAny();
   return {
     id: a!.id!,

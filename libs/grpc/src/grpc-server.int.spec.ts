@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { credentials, loadPackageDefinition, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import {
+  Client as RawClient,
+  credentials,
+  loadPackageDefinition,
+  status,
+  type Client,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { DomainError } from '@prm/domain';
 import { ConcurrencyRetriesExhaustedError } from '@prm/event-store';
@@ -70,6 +77,56 @@ describe('gRPC shell (real @grpc/grpc-js client and server)', () => {
   after(async () => {
     echo.close();
     await running.stop();
+  });
+
+  /** Sends raw bytes as a SayRequest: what a client with its own encoder can put on the wire. */
+  const sayRaw = (bytes: Buffer) =>
+    new Promise<{ code: number; fields: string[]; text?: string }>((resolve) => {
+      const raw = new RawClient(`127.0.0.1:${running.port}`, credentials.createInsecure());
+      raw.makeUnaryRequest(
+        '/prm.test.v1.EchoService/Say',
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        bytes,
+        (error: ServiceError | null, response?: Buffer) => {
+          raw.close();
+          resolve(
+            error
+              ? { code: error.code, fields: fieldViolationsOf(error).map((v) => v.field) }
+              : { code: status.OK, fields: [], text: response!.subarray(2).toString('utf8') },
+          );
+        },
+      );
+    });
+  const textField = (bytes: Buffer) => Buffer.concat([Buffer.from([0x0a, bytes.length]), bytes]);
+
+  it('refuses invalid UTF-8 in a string field, naming it, instead of replacing the bytes', async () => {
+    const bad = await sayRaw(textField(Buffer.from([0x68, 0x69, 0xff, 0xfe, 0xc3, 0x28])));
+    assert.deepEqual(bad, { code: status.INVALID_ARGUMENT, fields: ['text'] });
+    const good = await sayRaw(textField(Buffer.from('hï 😀', 'utf8')));
+    assert.deepEqual(good, { code: status.OK, fields: [], text: 'echo: hï 😀' });
+  });
+
+  it('refuses a message that does not parse with INVALID_ARGUMENT, not INTERNAL', async () => {
+    const garbage = await sayRaw(Buffer.from([0x0a, 0x7f, 0x01]));
+    assert.deepEqual(garbage, { code: status.INVALID_ARGUMENT, fields: ['request'] });
+  });
+
+  it('refuses control characters, bidi overrides and oversized strings before the handler runs', async () => {
+    for (const [text, field] of [
+      ['a\u0000b', 'text'],
+      ['\u001b[31mred', 'text'],
+      ['evil\u202etxt', 'text'],
+      ['x'.repeat(1_001), 'text'],
+    ] as const)
+      await assert.rejects(echo.call('say', { text }), (e: ServiceError) => {
+        assert.equal(e.code, status.INVALID_ARGUMENT, JSON.stringify(text.slice(0, 20)));
+        assert.deepEqual(
+          fieldViolationsOf(e).map((v) => v.field),
+          [field],
+        );
+        return true;
+      });
   });
 
   it('serves a unary call', async () => {

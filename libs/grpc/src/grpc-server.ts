@@ -13,6 +13,7 @@ import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-load
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { toGrpcError } from './grpc-errors';
+import { checkedStream, checkRequest, guardedDeserializer, loadProtoRoot } from './request-guard';
 
 export const PROTO_LOADER_OPTIONS: Options = {
   keepCase: false,
@@ -91,6 +92,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     includeDirs: options.includeDirs,
   });
   const root = loadPackageDefinition(packageDefinition);
+  const types = loadProtoRoot(options.protoFiles, options.includeDirs);
   const server = new Server();
   const health = new HealthImplementation({ '': 'SERVING' });
   for (const [name, handlers] of Object.entries(options.services)) {
@@ -99,13 +101,24 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     for (const method of Object.keys(definition)) {
       const handler = handlers[method] ?? handlers[method.charAt(0).toLowerCase() + method.slice(1)];
       if (!handler) throw new Error(`gRPC service ${name}: no handler for ${method}`);
-      const kind = definition[method] as { requestStream?: boolean; responseStream?: boolean };
+      const kind = definition[method] as {
+        requestStream?: boolean;
+        responseStream?: boolean;
+        requestDeserialize: (bytes: Buffer) => unknown;
+        requestType?: { type?: { name?: string } };
+      };
+      // Every request is checked by the shell before its handler sees it (request-guard.ts):
+      // parse errors and invalid UTF-8 are marked by the deserializer, bounds are checked here.
+      const requestType = types.lookupType(
+        `${name.slice(0, name.lastIndexOf('.'))}.${kind.requestType?.type?.name ?? ''}`,
+      );
+      kind.requestDeserialize = guardedDeserializer(kind.requestDeserialize, requestType);
       if (kind.requestStream && !kind.responseStream) {
         // Client streaming: the handler gets the request messages as an async iterable and
         // answers once, like a unary handler (errors mapped the same way).
         const clientStreaming: handleClientStreamingCall<unknown, unknown> = (call, callback) => {
           Promise.resolve()
-            .then(() => handler(call as AsyncIterable<unknown> as never))
+            .then(() => handler(checkedStream(call as AsyncIterable<unknown>) as never))
             .then(
               (response) => callback(null, response),
               (error: unknown) => callback(toGrpcError(error, log)),
@@ -117,7 +130,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
       const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
         // A handler that throws synchronously is mapped like one that rejects.
         Promise.resolve()
-          .then(() => handler(call.request as never))
+          .then(() => {
+            checkRequest(call.request);
+            return handler(call.request as never);
+          })
           .then(
             (response) => callback(null, response),
             (error: unknown) => callback(toGrpcError(error, log)),

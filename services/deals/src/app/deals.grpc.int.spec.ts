@@ -232,6 +232,96 @@ function dealsGrpcSuite(
       assert.equal(rows.length, 0);
     });
 
+    const fieldsOf = (e: ServiceError) => (
+      assert.equal(e.code, status.INVALID_ARGUMENT, e.details),
+      fieldViolationsOf(e).map((v) => v.field)
+    );
+    const refusedWith =
+      (...fields: string[]) =>
+      (e: ServiceError) => (assert.deepEqual(fieldsOf(e), fields), true);
+
+    it('bounds (issue 22): huge amounts, lists, control characters and impossible dates are refused with the field named, writing nothing', async () => {
+      const head = await store.headPosition();
+      const money = (amount: string, currency = 'RUB') =>
+        registration({ estimatedValue: { amount, currency } });
+      // 5. Money: a 5,000-digit amount, and more decimals than the currency has.
+      await assert.rejects(
+        call('registerDeal', money('9'.repeat(5_000))),
+        refusedWith('estimatedValue.amount'),
+      );
+      await assert.rejects(call('registerDeal', money('100.001')), refusedWith('estimatedValue.amount'));
+      await assert.rejects(call('registerDeal', money('100.5', 'JPY')), refusedWith('estimatedValue.amount'));
+      // 7. Sizes: 100,000 products, a 5,000-character name, a 300-character actor id.
+      await assert.rejects(
+        call('registerDeal', registration({ products: Array.from({ length: 100_000 }, (_, i) => `p${i}`) })),
+        refusedWith('products'),
+      );
+      await assert.rejects(
+        call('registerDeal', registration({ customer: { name: 'x'.repeat(5_000), country: 'RU' } })),
+        refusedWith('customer.name'),
+      );
+      await assert.rejects(
+        call('registerDeal', registration({ actor: { ...user1, id: 'u'.repeat(300) } })),
+        refusedWith('actor.id'),
+      );
+      // 8. Dates: 2026-02-30 and 9999-12-31 are refused, not rolled over or accepted.
+      await assert.rejects(
+        call('registerDeal', registration({ expectedCloseDate: '2026-02-30' })),
+        refusedWith('expectedCloseDate'),
+      );
+      await assert.rejects(
+        call('registerDeal', registration({ expectedCloseDate: '9999-12-31' })),
+        refusedWith('expectedCloseDate'),
+      );
+      // 9. Text: NUL, ANSI escapes and RTL overrides; tab and newline are fine in a description only.
+      for (const name of ['Acme\u0000', '\u001b[31mAcme', 'Acme\u202eCLL'])
+        await assert.rejects(
+          call('registerDeal', registration({ customer: { name, country: 'RU' } })),
+          refusedWith('customer.name'),
+        );
+      await assert.rejects(
+        call('registerDeal', registration({ description: 'bell\u0007' })),
+        refusedWith('description'),
+      );
+      assert.equal(await store.headPosition(), head);
+    });
+
+    it('filters (issue 22): a date filter that does not parse and a non-UUID actor partner id are INVALID_ARGUMENT; a LIKE filter matches "%" literally', async () => {
+      await assert.rejects(
+        call('listCommissions', { actor: admin, partnerId: P1, from: '2026-13-45' }),
+        refusedWith('from'),
+      );
+      await assert.rejects(
+        call('listCommissions', { actor: admin, partnerId: P1, to: '2026-02-30' }),
+        refusedWith('to'),
+      );
+      await assert.rejects(
+        call('listDeals', { actor: { id: 'user:x', role: 'partner_user', partnerId: 'not-a-uuid' } }),
+        refusedWith('actor.partnerId'),
+      );
+      await assert.rejects(
+        call('listDeals', { actor: { id: 'user:x', role: 'vendor_admin', partnerId: 'not-a-uuid' } }),
+        refusedWith('actor.partnerId'),
+      );
+      // A page token that decodes to a "date" PostgreSQL cannot read was INTERNAL.
+      await assert.rejects(
+        call('listDeals', {
+          actor: admin,
+          pageToken: Buffer.from(`1|${randomUUID()}`).toString('base64url'),
+        }),
+        refusedWith('pageToken'),
+      );
+      const all = (await call('listDeals', { actor: admin, pageSize: 500 })) as { deals: unknown[] };
+      assert.ok(all.deals.length > 0);
+      for (const customer of ['%', '_'])
+        assert.deepEqual(
+          ((await call('listDeals', { actor: admin, customer, pageSize: 500 })) as { deals: unknown[] })
+            .deals,
+          [],
+          customer,
+        );
+    });
+
     it('approval: only a vendor admin or the partner’s own PAM; then the stages move forward only', async () => {
       await assert.rejects(
         call('approveRegistration', { actor: pam2, dealId: first }),

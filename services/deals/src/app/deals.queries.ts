@@ -1,5 +1,5 @@
 import type { Database } from '@prm/database';
-import { DomainError, isUuid } from '@prm/domain';
+import { DATE_REASON, DomainError, escapeLike, isCalendarDate, isDateTime, isUuid } from '@prm/domain';
 import type { EventStore } from '@prm/event-store';
 import { matchKeys } from '@prm/normalization';
 import type { Actor } from './deals.application';
@@ -64,7 +64,8 @@ function encodeCursor(row: { registered_at: string; deal_id: string }): string {
 }
 function decodeCursor(token: string): [string, string] {
   const [at, id] = Buffer.from(token, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id))
+  // Date.parse takes "1" (and PostgreSQL does not): only the date-time this query wrote.
+  if (!at || !id || !isDateTime(at) || !isUuid(id))
     throw DomainError.invalid([{ field: 'pageToken', reason: 'is not a token returned by this query' }]);
   return [at, id];
 }
@@ -168,9 +169,10 @@ export class DealsQueries {
       const n = params.length;
       where.push(
         `(customer_key = ANY($${n - 2}) OR customer_domain = $${n - 1} OR customer_tax_id = $${n} ` +
-          `OR customer_name ILIKE '%' || $${n + 1} || '%')`,
+          `OR customer_name ILIKE '%' || $${n + 1} || '%' ESCAPE '\\')`,
       );
-      params.push(filter.customer.trim());
+      // The customer is text to find, not a pattern: "%" and "_" match themselves.
+      params.push(escapeLike(filter.customer.trim()));
     }
     if (filter.pageToken) {
       const [at, id] = decodeCursor(filter.pageToken);
@@ -231,14 +233,12 @@ export class DealsQueries {
       throw DomainError.invalid([{ field: 'partnerId', reason: 'must be a UUID' }]);
     if (actor.role === 'partner_user' && input.partnerId !== actor.partnerId)
       throw DomainError.permissionDenied('a partner user sees only its own partner’s commissions');
+    const violations = (['from', 'to'] as const)
+      .filter((field) => input[field] && !isCalendarDate(input[field]))
+      .map((field) => ({ field, reason: DATE_REASON }));
+    if (violations.length > 0) throw DomainError.invalid(violations);
     const from = input.from || '0001-01-01';
     const to = input.to || '9999-12-31';
-    for (const [field, value] of [
-      ['from', from],
-      ['to', to],
-    ] as const)
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(value))
-        throw DomainError.invalid([{ field, reason: 'must be a date YYYY-MM-DD' }]);
     const entries = await this.db.query<Record<string, unknown>>(
       `SELECT commission_id, deal_id, kind, direction, corrects_commission_id, tier, rate_percent::text, amount::text,
          currency, reporting_amount::text, reporting_currency, status, to_char(accrued_on, 'YYYY-MM-DD') AS accrued_on,

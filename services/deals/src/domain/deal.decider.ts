@@ -8,7 +8,10 @@ import {
   convert,
   DomainError,
   fromMicros,
+  amountBoundsProblem,
+  isCalendarDate,
   isDecimal,
+  normalizeCurrency,
   isKnownCurrency,
   isUuid,
   percentOf,
@@ -79,10 +82,9 @@ const LOST_REASONS = DealLostData.shape.lostReason.options;
 const INFLUENCE_ACTIVITIES = DealInfluenceRecordedData.shape.activity.options;
 
 // ── dates ────────────────────────────────────────────────────────────────────────────────
+/** A calendar date that exists, within @prm/domain's year bounds (9999-12-31 is refused). */
 export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  return isCalendarDate(value);
 }
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -109,6 +111,10 @@ function checkMoney(
   else if (!isDecimal(amount))
     v.add(`${field}.amount`, 'must be a decimal number such as "1250000.50" (at most 6 decimals)');
   else if (toMicros(amount) === 0n) v.add(`${field}.amount`, 'must be greater than zero');
+  else {
+    const bounds = amountBoundsProblem(amount, normalizeCurrency(currency));
+    if (bounds) v.add(`${field}.amount`, bounds);
+  }
   if (!/^[A-Z]{3}$/.test(currency) || !isKnownCurrency(currency))
     v.add(
       `${field}.currency`,
@@ -988,6 +994,10 @@ function correctCommission(command: CorrectCommission, deal: RegisteredDeal): Ev
   if (d.direction !== 'credit' && d.direction !== 'debit') v.add('direction', 'must be credit or debit');
   if (!isDecimal(d.amount) || toMicros(d.amount) === 0n)
     v.add('amount', 'must be a positive decimal such as "1500.00"');
+  else {
+    const bounds = amountBoundsProblem(d.amount, deal.estimatedValue.currency);
+    if (bounds) v.add('amount', bounds);
+  }
   if (!isText(d.reason, 2000)) v.add('reason', 'is required (at most 2000 characters)');
   v.throwIfAny();
   const same = deal.ledger[d.commissionId];

@@ -293,6 +293,10 @@ describe('Metrics over gRPC (real client, real PostgreSQL)', { skip: skipUnlessP
       call('getScorecard', { actor: admin, partnerId: 'nope', asOf: 'yesterday' }),
       invalid(['partnerId', 'asOf']),
     );
+    // Impossible dates are refused, not rolled over (2026-02-30 was read as 2026-03-02), and
+    // dates stay within a sane range (issue 22).
+    for (const asOf of ['2026-02-30', '2026-13-45', '9999-12-31', '2026-02-30T10:00:00Z'])
+      await assert.rejects(call('getScorecard', { actor: admin, partnerId: P, asOf }), invalid(['asOf']));
     await assert.rejects(
       call('listQuadrant', { actor: admin, scoringVersion: 99 }),
       invalid(['scoringVersion']),

@@ -1,4 +1,4 @@
-import { DomainError, isUuid, Violations } from '@prm/domain';
+import { dateFilter, DomainError, isUuid, Violations } from '@prm/domain';
 import {
   actorFrom,
   PROTO_ROOT,
@@ -34,18 +34,11 @@ function actorOf(request: Req): Actor {
   return actorFrom(request, ROLES);
 }
 
-/** Parses an optional ISO date (YYYY-MM-DD, start of that UTC day) or date-time; null when empty. */
-function dateOf(value: unknown, field: string, v: Violations, endOfDay = false): Date | null {
-  const s = str(value);
-  if (!s) return null;
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(s);
-  const ms = Date.parse(day ? `${s}T00:00:00.000Z` : s);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(ms)) {
-    v.add(field, 'must be an ISO date (2026-03-31) or date-time (2026-03-31T12:00:00Z)');
-    return null;
-  }
-  return new Date(day && endOfDay ? ms + 86_400_000 - 1 : ms);
-}
+/**
+ * An optional ISO date (start of that UTC day; with endOfDay its last millisecond) or date-time,
+ * null when empty: @prm/domain's one date rule (2026-02-30 is refused, not rolled over).
+ */
+const dateOf = dateFilter;
 
 /** What each role may call. Partner users: their own scorecard and the catalog only. */
 const PARTNER_USER_METHODS = new Set(['getScorecard', 'getMetricCatalog']);

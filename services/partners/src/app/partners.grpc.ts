@@ -1,4 +1,4 @@
-import { DomainError } from '@prm/domain';
+import { DomainError, isUuid } from '@prm/domain';
 import {
   actorFrom,
   PROTO_ROOT,
@@ -55,6 +55,9 @@ export function authorize(method: string, request: Req): void {
 
 function partnerIdOf(request: Req): string {
   if (!request.partnerId) throw DomainError.invalid([{ field: 'partnerId', reason: 'is required' }]);
+  // A partner id is a UUID: a malformed one is the caller's error, not a database one.
+  if (!isUuid(request.partnerId))
+    throw DomainError.invalid([{ field: 'partnerId', reason: 'must be a UUID' }]);
   return request.partnerId;
 }
 

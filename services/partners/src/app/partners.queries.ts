@@ -215,8 +215,11 @@ export class PartnersQueries {
       }
     >
   > {
-    if (!Number.isInteger(stalledDays) || stalledDays < 1) {
-      throw DomainError.invalid([{ field: 'days', reason: 'must be a positive integer' }]);
+    // At most 100 years back: further is no filter at all, and out of the date range.
+    if (!Number.isInteger(stalledDays) || stalledDays < 1 || stalledDays > 36_500) {
+      throw DomainError.invalid([
+        { field: 'days', reason: 'must be a whole number of days from 1 to 36500' },
+      ]);
     }
     const cutoff = new Date(now.getTime() - stalledDays * DAY_MS);
     const rows = await this.db.query<

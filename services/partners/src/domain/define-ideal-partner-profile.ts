@@ -1,5 +1,5 @@
 import type { DataOf } from '@prm/contracts';
-import { DomainError, Violations } from '@prm/domain';
+import { BOUNDS, checkRange, DomainError, Violations } from '@prm/domain';
 import { eventDataOf } from './event-data';
 
 /**
@@ -11,6 +11,9 @@ export function defineIdealPartnerProfile(input: unknown): DataOf<'IdealPartnerP
   const v = new Violations();
   for (const key of ['employeeCount', 'salesReps'] as const) {
     const range = profile[key];
+    // The range's ends are self-reported counts: the same bounds as a partner's own.
+    for (const end of ['min', 'max'] as const)
+      if (range?.[end] !== undefined) checkRange(v, `${key}.${end}`, range[end], BOUNDS[key], true);
     if (range?.min !== undefined && range.max !== undefined && range.min > range.max) {
       v.add(`${key}.min`, `must not be greater than ${key}.max (${range.min} > ${range.max})`);
     }

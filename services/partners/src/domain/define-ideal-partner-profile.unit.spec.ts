@@ -47,4 +47,18 @@ describe('defineIdealPartnerProfile', () => {
       (e: unknown) => e instanceof DomainError && e.violations[0]!.field === 'employeeCount.min',
     );
   });
+
+  it('refuses size ranges past the bounds of a partner’s own counts (issue 22)', () => {
+    assert.throws(
+      () =>
+        defineIdealPartnerProfile({
+          ...valid,
+          employeeCount: { min: 0, max: 1e12 },
+          salesReps: { min: 2e9 },
+        }),
+      (e: unknown) =>
+        e instanceof DomainError &&
+        ['employeeCount.max', 'salesReps.min'].every((f) => e.violations.some((x) => x.field === f)),
+    );
+  });
 });

@@ -195,8 +195,18 @@ describe('trainings', () => {
       registeredPartner,
       training({ score: 120, hours: -1 }),
       'INVALID_ARGUMENT',
-      /hours: must be a non-negative number; score: must be 0..100/,
+      /hours: must be a number from 0 to 1000 \(got -1\); score: must be 0..100/,
     );
+  });
+
+  it('refuses absurd hours (issue 22): 1e300, NaN and Infinity would top the rankings', () => {
+    for (const hours of [1e300, NaN, Infinity, 1_001])
+      refused(
+        registeredPartner,
+        training({ hours }),
+        'INVALID_ARGUMENT',
+        /hours: must be a number from 0 to 1000/,
+      );
   });
 });
 
@@ -250,6 +260,30 @@ const spent = (spendId: string, amount: string): PartnerEvent => ({
 describe('MDF', () => {
   it('allocates funds for a period', () => {
     given(registeredPartner).when(allocate()).then([allocated]);
+  });
+
+  it('normalizes a lower-case currency code as every context does, and bounds the amount (issue 22)', () => {
+    given(registeredPartner)
+      .when(allocate({ amount: { amount: '500000.00', currency: 'rub' } }))
+      .then([allocated]);
+    refused(
+      registeredPartner,
+      allocate({ amount: { amount: '9'.repeat(5_000), currency: 'RUB' } }),
+      'INVALID_ARGUMENT',
+      /amount.amount: must have at most 15 whole digits/,
+    );
+    refused(
+      registeredPartner,
+      allocate({ amount: { amount: '10.001', currency: 'RUB' } }),
+      'INVALID_ARGUMENT',
+      /amount.amount: RUB has 2 decimals/,
+    );
+    refused(
+      registeredPartner,
+      allocate({ validFrom: '2025-02-30', validUntil: '9999-12-31' }),
+      'INVALID_ARGUMENT',
+      /validFrom: must be a calendar date/,
+    );
   });
 
   it('refuses a period that ends before it starts, and a zero amount', () => {

@@ -1,3 +1,4 @@
+import { amountBoundsProblem, normalizeCurrency } from '@prm/domain';
 import { DecimalAmount, type Money } from '@prm/contracts';
 
 /*
@@ -44,7 +45,17 @@ export function moneyProblems(value: Money | undefined, field: string): { field:
       field: `${field}.amount`,
       reason: 'must be a non-negative decimal string such as "1250000.50" (at most 6 decimals)',
     });
-  if (typeof value.currency !== 'string' || !/^[A-Z]{3}$/.test(value.currency))
+  else {
+    const bounds = amountBoundsProblem(value.amount, normalizeCurrency(value.currency));
+    if (bounds) problems.push({ field: `${field}.amount`, reason: bounds });
+  }
+  if (normalizeCurrency(value.currency) === undefined)
     problems.push({ field: `${field}.currency`, reason: 'must be an ISO 4217 currency code such as "RUB"' });
   return problems;
+}
+
+/** The money as stored: its currency code upper-cased ("rub" is RUB), as in every context. */
+export function normalizeMoney<M extends Money | undefined>(value: M): M {
+  if (value === undefined || value === null || typeof value !== 'object') return value;
+  return { ...value, currency: normalizeCurrency(value.currency) ?? value.currency };
 }

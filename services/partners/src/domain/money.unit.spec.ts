@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMoney, fromMicros, moneyProblems, toMicros } from './money';
+import { formatMoney, fromMicros, moneyProblems, normalizeMoney, toMicros } from './money';
 
 describe('money (exact decimals)', () => {
   it('converts decimal strings to millionths and back without floats', () => {
@@ -18,9 +18,12 @@ describe('money (exact decimals)', () => {
 
   it('names the bad sub-fields of a money input', () => {
     assert.deepEqual(
-      moneyProblems({ amount: '1,5', currency: 'rub' }, 'amount').map((p) => p.field),
+      moneyProblems({ amount: '1,5', currency: 'rubles' }, 'amount').map((p) => p.field),
       ['amount.amount', 'amount.currency'],
     );
+    // Lower case is normalized as in every context (issue 22), not refused: "rub" is RUB.
+    assert.deepEqual(moneyProblems({ amount: '1.5', currency: 'rub' }, 'amount'), []);
+    assert.deepEqual(normalizeMoney({ amount: '1.5', currency: 'rub' }), { amount: '1.5', currency: 'RUB' });
     assert.deepEqual(moneyProblems({ amount: '1.5', currency: 'RUB' }, 'amount'), []);
   });
 });

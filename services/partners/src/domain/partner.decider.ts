@@ -11,7 +11,14 @@ import {
   type DataOf,
   type Money,
 } from '@prm/contracts';
-import { DomainError, Violations } from '@prm/domain';
+import {
+  BOUNDS,
+  checkRange,
+  DomainError,
+  isCalendarDate,
+  isDateTime as isUtcDateTime,
+  Violations,
+} from '@prm/domain';
 import type { Decider } from '@prm/event-store';
 import {
   allowedNextStages,
@@ -20,7 +27,7 @@ import {
   pathIndex,
   STAGES_REACHED_BY_OWN_COMMAND,
 } from './journey';
-import { formatMoney, fromMicros, moneyProblems, toMicros } from './money';
+import { formatMoney, fromMicros, moneyProblems, normalizeMoney, toMicros } from './money';
 import {
   DEFAULT_ONBOARDING_CHECKLIST,
   VENDOR_CONFIRMED_STEPS,
@@ -83,8 +90,10 @@ type Events = PartnerEvent[];
 // ---------------------------------------------------------------- small validators
 
 const isUuid = (value: unknown): value is string => Id.safeParse(value).success;
-const isDateTime = (value: unknown): value is string => IsoDateTime.safeParse(value).success;
-const isDate = (value: unknown): value is string => IsoDate.safeParse(value).success;
+// The contract's shapes, and @prm/domain's bounds: the date exists and its year is sane.
+const isDateTime = (value: unknown): value is string =>
+  IsoDateTime.safeParse(value).success && isUtcDateTime(value);
+const isDate = (value: unknown): value is string => IsoDate.safeParse(value).success && isCalendarDate(value);
 const isText = (value: unknown, max = 200): value is string =>
   typeof value === 'string' && value.trim().length > 0 && value.length <= max;
 
@@ -462,7 +471,11 @@ function completeOnboardingStep(command: CompleteOnboardingStep, state: Register
 // ---------------------------------------------------------------- tiers
 
 function changeTier(command: ChangeTier, state: RegisteredPartner): Events {
-  const { program, tier, effectiveFrom, facts, override, reason, at } = command.data;
+  const { program, tier, effectiveFrom, override, reason, at } = command.data;
+  const facts = command.data.facts && {
+    ...command.data.facts,
+    trailing12MonthRevenue: normalizeMoney(command.data.facts.trailing12MonthRevenue),
+  };
   const v = new Violations();
   const programTier = Array.isArray(program?.tiers) ? program.tiers.find((t) => t.tier === tier) : undefined;
   if (!PartnerTier.safeParse(tier).success)
@@ -682,11 +695,7 @@ function recordTraining(command: RecordTraining, state: RegisteredPartner): Even
   v.check(isText(trainingName), 'trainingName', 'must be text of 1 to 200 characters');
   v.check(isText(attendeeId), 'attendeeId', 'must identify the person who completed the training');
   checkAt(completedAt, v, 'completedAt');
-  v.check(
-    hours === undefined || (Number.isFinite(hours) && hours >= 0),
-    'hours',
-    'must be a non-negative number',
-  );
+  if (hours !== undefined) checkRange(v, 'hours', hours, BOUNDS.trainingHours);
   v.check(
     score === undefined || (Number.isFinite(score) && score >= 0 && score <= 100),
     'score',
@@ -712,7 +721,8 @@ function recordTraining(command: RecordTraining, state: RegisteredPartner): Even
 }
 
 function allocateMdf(command: AllocateMdf, state: RegisteredPartner): Events {
-  const { allocationId, amount, validFrom, validUntil, purpose } = command.data;
+  const { allocationId, validFrom, validUntil, purpose } = command.data;
+  const amount = normalizeMoney(command.data.amount);
   const v = new Violations();
   v.check(isUuid(allocationId), 'allocationId', 'must be a UUID');
   const problems = moneyProblems(amount, 'amount');
@@ -759,7 +769,8 @@ function allocateMdf(command: AllocateMdf, state: RegisteredPartner): Events {
 }
 
 function spendMdf(command: SpendMdf, state: RegisteredPartner): Events {
-  const { allocationId, spendId, amount, spentOn, activity, claimReference, claimedBy } = command.data;
+  const { allocationId, spendId, spentOn, activity, claimReference, claimedBy } = command.data;
+  const amount = normalizeMoney(command.data.amount);
   const v = new Violations();
   v.check(isUuid(allocationId), 'allocationId', 'must be a UUID');
   v.check(isUuid(spendId), 'spendId', 'must be a UUID');

@@ -1,5 +1,5 @@
 import { ClientSegment, CountryCode, PartnerType, type TaxId } from '@prm/contracts';
-import type { Violations } from '@prm/domain';
+import { BOUNDS, checkRange, type Violations } from '@prm/domain';
 import { normalizeDomain, normalizeTaxId } from '@prm/normalization';
 import type { PartnerProfileInput } from './partner.commands';
 import type { PartnerProfile } from './partner.state';
@@ -86,10 +86,15 @@ export function checkType(value: unknown, v: Violations): PartnerType | undefine
   return undefined;
 }
 
+/** A count; employeeCount and salesReps within their range in @prm/domain's BOUNDS. */
 export function checkCount(field: string, value: unknown, v: Violations): number | undefined {
-  if (isCount(value)) return value;
-  v.add(field, `must be a non-negative integer (got ${JSON.stringify(value)})`);
-  return undefined;
+  if (!isCount(value)) {
+    v.add(field, `must be a non-negative integer (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+  if (field === 'employeeCount' || field === 'salesReps')
+    return checkRange(v, field, value, BOUNDS[field], true) ? value : undefined;
+  return value;
 }
 
 export function checkSalesReps(

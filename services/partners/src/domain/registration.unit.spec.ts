@@ -123,6 +123,15 @@ describe('RegisterPartner', () => {
     assert.match(error.message, /employeeCount: must be a non-negative integer/);
   });
 
+  it('refuses self-reported counts out of range (issue 22): a trillion employees, a billion sales reps', () => {
+    refused(
+      [],
+      registerCommand({ employeeCount: 1e12, salesReps: 1e9 }),
+      'INVALID_ARGUMENT',
+      /employeeCount: must be a whole number from 0 to 10000000 \(got 1000000000000\); salesReps: must be a whole number from 0 to 1000000/,
+    );
+  });
+
   it('refuses more sales reps than employees', () => {
     refused(
       [],

@@ -159,7 +159,7 @@ describe('tiers', () => {
     const error = refused(
       registeredPartner,
       changeTier('silver', '01.04.2025', {
-        facts: { certifiedPeople: -1, trailing12MonthRevenue: { amount: '1e6', currency: 'rub' } },
+        facts: { certifiedPeople: -1, trailing12MonthRevenue: { amount: '1e6', currency: 'rubles' } },
       }),
       'INVALID_ARGUMENT',
       /effectiveFrom/,
