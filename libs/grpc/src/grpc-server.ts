@@ -13,6 +13,7 @@ import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-load
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { toGrpcError } from './grpc-errors';
+import { clientMessages, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './client-stream';
 
 export const PROTO_LOADER_OPTIONS: Options = {
   keepCase: false,
@@ -42,6 +43,7 @@ export function startGrpcServerFor(
   address: string,
   bindings: readonly GrpcBinding[],
   log?: (line: string) => void,
+  options: { streamIdleTimeoutMs?: number } = {},
 ): Promise<RunningGrpcServer> {
   return startGrpcServer({
     address,
@@ -49,6 +51,7 @@ export function startGrpcServerFor(
     includeDirs: [PROTO_ROOT],
     services: Object.assign({}, ...bindings.map((b) => b.services)) as GrpcServerOptions['services'],
     log,
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs,
   });
 }
 
@@ -61,6 +64,11 @@ export interface GrpcServerOptions {
   /** Fully-qualified service name (e.g. 'prm.partners.v1.PartnersService') → its unary handlers. */
   services: Record<string, GrpcHandlers>;
   log?: (line: string) => void;
+  /**
+   * A client stream that sends nothing for this long while the handler waits for it is
+   * failed (DEADLINE_EXCEEDED); default 30 s, 0 = never.
+   */
+  streamIdleTimeoutMs?: number;
 }
 
 export interface RunningGrpcServer {
@@ -102,10 +110,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
       const kind = definition[method] as { requestStream?: boolean; responseStream?: boolean };
       if (kind.requestStream && !kind.responseStream) {
         // Client streaming: the handler gets the request messages as an async iterable and
-        // answers once, like a unary handler (errors mapped the same way).
+        // answers once, like a unary handler (errors mapped the same way). The iterable ends
+        // only when the client half-closes; a cancelled, reset or idle stream makes it throw
+        // StreamInterruptedError, so a handler never mistakes a broken upload for its end.
         const clientStreaming: handleClientStreamingCall<unknown, unknown> = (call, callback) => {
+          const idle = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
           Promise.resolve()
-            .then(() => handler(call as AsyncIterable<unknown> as never))
+            .then(() => handler(clientMessages(call, idle) as never))
             .then(
               (response) => callback(null, response),
               (error: unknown) => callback(toGrpcError(error, log)),

@@ -21,6 +21,8 @@ export interface PlatformConfig {
    * creates one in the data directory when unset; distributed mode must set it to use privacy mode.
    */
   mappingHmacSecret?: string;
+  /** A gRPC client stream (account-list upload) idle this long fails and commits nothing; 0 = never. */
+  uploadIdleTimeoutMs: number;
 }
 
 /** An integer variable in [min, max], or the fallback when unset; refused with its name otherwise. */
@@ -76,5 +78,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     pamCapacity: integer(env, 'PRM_PAM_CAPACITY', 10, 1, 10_000, 'a positive integer'),
     reportingCurrency: currency(env, 'PRM_REPORTING_CURRENCY'),
     mappingHmacSecret: secret(env, 'PRM_MAPPING_HMAC_SECRET'),
+    uploadIdleTimeoutMs: integer(
+      env,
+      'PRM_UPLOAD_IDLE_TIMEOUT_MS',
+      30_000,
+      0,
+      3_600_000,
+      'a number of milliseconds (0–3600000)',
+    ),
   };
 }

@@ -110,6 +110,7 @@ export async function startPlatform(
         metricsGrpcBinding(metrics),
       ],
       log,
+      { streamIdleTimeoutMs: config.uploadIdleTimeoutMs },
     );
     stops.push(() => grpc.stop());
     const certificationExpiry = new CertificationExpiryScheduler(partners, runtime.db, log);

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parseEventData, type EventToAppend, type Quadrant } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError, isUuid } from '@prm/domain';
+import { DomainError, isUuid, Violations } from '@prm/domain';
 import { handleCommand, WrongExpectedVersionError, type EventStore } from '@prm/event-store';
 import { companyNameKey } from '@prm/normalization';
 import {
@@ -91,6 +91,13 @@ export interface ImportInput {
   privacyMode?: boolean;
   /** The caller's id for this import, to follow its progress with importStatus. */
   importId?: string;
+  /**
+   * The end-to-end checks the client sent (data rows, hex SHA-256 of the bytes), read once the
+   * content has ended (an upload may send them last); the import commits only when they match.
+   */
+  expected?: () => { rowCount?: number; sha256?: string };
+  /** Fires when the transport broke (cancelled / reset / idle upload): nothing may commit then. */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -478,7 +485,13 @@ export class MappingApplication {
     // Keep the progress of the last 1000 imports only.
     if (this.progress.size > 1000) this.progress.delete(this.progress.keys().next().value!);
     const content = input.content;
-    const chunks = content instanceof Uint8Array ? [content] : content;
+    const digest = createHash('sha256');
+    const chunks = (async function* () {
+      for await (const chunk of content instanceof Uint8Array ? [content] : content) {
+        digest.update(chunk);
+        yield chunk;
+      }
+    })();
     const read: Partial<CsvReadResult> = {};
     const maxBytes = this.options.maxImportBytes ?? 256 * 1024 * 1024;
     const rejections: RowError[] = [];
@@ -499,14 +512,39 @@ export class MappingApplication {
       this.options.importInWorker !== false && workerAvailable()
         ? csvBatchesInWorker(chunks, csvOptions, sink)
         : csvBatchesInThread(chunks, csvOptions, sink, this.hasher);
+    // Runs after the whole file was read and staged, just before the event that makes it current.
+    const beforeCommit = () => {
+      if (input.signal?.aborted) throw input.signal.reason;
+      const expected = input.expected?.() ?? {};
+      const v = new Violations();
+      if (expected.rowCount !== undefined && expected.rowCount !== 0)
+        v.check(
+          expected.rowCount === progress.rowsRead,
+          'rowCount',
+          `the client sent ${expected.rowCount} rows but ${progress.rowsRead} arrived; nothing was imported`,
+        );
+      if (expected.sha256) {
+        const actual = digest.digest('hex');
+        v.check(
+          expected.sha256.toLowerCase() === actual,
+          'sha256',
+          `the bytes that arrived hash to ${actual}, not to the client's checksum; nothing was imported`,
+        );
+      }
+      v.throwIfAny();
+    };
     try {
       const result = await this.locks.run(ownerKey, () =>
-        this.ingest({ ownerKey, partnerId, privacyMode, source: 'csv', actor, progress }, batches(), () => ({
-          format: read.columns?.format ?? 'generic',
-          encoding: read.encoding ?? 'utf-8',
-          rejections,
-          rejectedCount,
-        })),
+        this.ingest(
+          { ownerKey, partnerId, privacyMode, source: 'csv', actor, progress, beforeCommit },
+          batches(),
+          () => ({
+            format: read.columns?.format ?? 'generic',
+            encoding: read.encoding ?? 'utf-8',
+            rejections,
+            rejectedCount,
+          }),
+        ),
       );
       progress.phase = 'done';
       progress.finishedAt = this.now().toISOString();
@@ -561,6 +599,8 @@ export class MappingApplication {
       source: 'csv' | 'manual';
       actor: Actor;
       progress: ImportProgress;
+      /** Throws to refuse the import once everything is read and staged, before it commits. */
+      beforeCommit?: () => void;
     },
     batches: AsyncIterable<AccountBatch> | Iterable<AccountBatch>,
     outcome: () => { format: string; encoding: string; rejections: RowError[]; rejectedCount: number },
@@ -677,6 +717,7 @@ export class MappingApplication {
         populations: populationCounts,
         keyCoverage,
       });
+      meta.beforeCommit?.();
       progress.phase = 'activating';
       const appended = await this.store.append(
         stream,

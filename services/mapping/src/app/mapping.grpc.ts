@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '@prm/domain';
 import {
   actorFrom,
+  clientStreamSignal,
   PROTO_ROOT,
   startGrpcServerFor,
   type ActorMessage,
@@ -28,6 +29,12 @@ interface OptionsMessage {
   encoding?: string;
   privacyMode?: boolean;
   importId?: string;
+  rowCount?: number;
+  sha256?: string;
+}
+interface TrailerMessage {
+  rowCount?: number;
+  sha256?: string;
 }
 type Req = Record<string, unknown> & {
   actor?: ActorMessage | null;
@@ -142,11 +149,25 @@ function policyResponse(
   };
 }
 
-async function* dataAfterHeader(rest: AsyncIterator<Record<string, unknown>>): AsyncGenerator<Uint8Array> {
+/**
+ * The file's bytes after the header, up to the client's half-close; an optional trailer (the
+ * last message) lands in `trailer`. A broken stream throws (StreamInterruptedError) instead of ending.
+ */
+async function* dataAfterHeader(
+  rest: AsyncIterator<Record<string, unknown>>,
+  trailer: { value?: TrailerMessage },
+): AsyncGenerator<Uint8Array> {
   for (;;) {
     const next = await rest.next();
     if (next.done) return;
     const message = next.value;
+    if (trailer.value) {
+      throw DomainError.invalid([{ field: 'trailer', reason: 'must be the last message of the upload' }]);
+    }
+    if (message.part === 'trailer') {
+      trailer.value = (message.trailer as TrailerMessage | null) ?? {};
+      continue;
+    }
     if (message.part !== 'data') {
       throw DomainError.invalid([
         { field: 'header', reason: 'only the first message carries the header; send data after it' },
@@ -167,13 +188,21 @@ export function mappingGrpcHandlers(app: MappingApplication) {
     importId: str(o?.importId) || undefined,
   });
   const importIdOf = (o: OptionsMessage | null | undefined) => str(o?.importId);
+  const checksOf = (o: OptionsMessage | null | undefined, trailer?: TrailerMessage) => ({
+    rowCount: int(trailer?.rowCount) ?? int(o?.rowCount),
+    sha256: str(trailer?.sha256) || str(o?.sha256) || undefined,
+  });
   return {
     async importAccountList(r: Req) {
       const actor = authorize('importAccountList', r);
       const options = importOptions(r.options);
       const content = (r.content as Uint8Array | undefined) ?? new Uint8Array();
       const importId = importIdOf(r.options) || randomUUID();
-      return importResponse(await app.importAccountList({ ...options, importId, content }, actor), importId);
+      const expected = () => checksOf(r.options);
+      return importResponse(
+        await app.importAccountList({ ...options, importId, content, expected }, actor),
+        importId,
+      );
     },
     async uploadAccountList(requests: AsyncIterable<Record<string, unknown>>) {
       const iterator = requests[Symbol.asyncIterator]();
@@ -186,8 +215,15 @@ export function mappingGrpcHandlers(app: MappingApplication) {
       const header = first.value.header as Req;
       const actor = authorize('uploadAccountList', header);
       const importId = importIdOf(header.options) || randomUUID();
+      const trailer: { value?: TrailerMessage } = {};
       const result = await app.importAccountList(
-        { ...importOptions(header.options), importId, content: dataAfterHeader(iterator) },
+        {
+          ...importOptions(header.options),
+          importId,
+          content: dataAfterHeader(iterator, trailer),
+          expected: () => checksOf(header.options, trailer.value),
+          signal: clientStreamSignal(requests),
+        },
         actor,
       );
       return importResponse(result, importId);
@@ -309,6 +345,7 @@ export function startMappingGrpc(
   app: MappingApplication,
   address: string,
   log?: (line: string) => void,
+  options: { streamIdleTimeoutMs?: number } = {},
 ): Promise<RunningGrpcServer> {
-  return startGrpcServerFor(address, [mappingGrpcBinding(app)], log);
+  return startGrpcServerFor(address, [mappingGrpcBinding(app)], log, options);
 }
