@@ -21,6 +21,11 @@ export interface PlatformConfig {
    * creates one in the data directory when unset; distributed mode must set it to use privacy mode.
    */
   mappingHmacSecret?: string;
+  /**
+   * Bearer token of GET /health/details (database adapter, event-store head, relay lag);
+   * unset: the details endpoint is off. /health, /health/live and /health/ready show no internals.
+   */
+  operatorToken?: string;
   /** A gRPC client stream (account-list upload) idle this long fails and commits nothing; 0 = never. */
   uploadIdleTimeoutMs: number;
 }
@@ -78,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     pamCapacity: integer(env, 'PRM_PAM_CAPACITY', 10, 1, 10_000, 'a positive integer'),
     reportingCurrency: currency(env, 'PRM_REPORTING_CURRENCY'),
     mappingHmacSecret: secret(env, 'PRM_MAPPING_HMAC_SECRET'),
+    operatorToken: secret(env, 'PRM_OPERATOR_TOKEN'),
     uploadIdleTimeoutMs: integer(
       env,
       'PRM_UPLOAD_IDLE_TIMEOUT_MS',
