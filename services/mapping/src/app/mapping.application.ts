@@ -39,6 +39,7 @@ import {
 } from './account-list.repository';
 import { csvBatchesInThread, csvBatchesInWorker, workerAvailable, type CsvBatchSink } from './csv-batches';
 import { mappingMigrations } from './mapping.migrations';
+import { mappingPartnerViewProjection } from './partner-view.projection';
 import { MatchKeyHasher } from './match-key-hasher';
 import { accountListStream, overlapsStream, sharingPolicyStream, VENDOR_OWNER } from './streams';
 
@@ -262,6 +263,12 @@ export class MappingApplication {
     options: MappingApplicationOptions = {},
   ): Promise<MappingApplication> {
     await migrate(db, 'mapping', mappingMigrations);
+    // The partner view's tables (its projection runs beside the service) so a command never meets them missing.
+    await migrate(
+      db,
+      `projection:${mappingPartnerViewProjection.name}`,
+      mappingPartnerViewProjection.migrations,
+    );
     const app = new MappingApplication(store, db, options);
     await app.recoverStaged();
     await app.loadCurrentLists();
@@ -436,6 +443,34 @@ export class MappingApplication {
     throw DomainError.invalid([{ field: 'owner', reason: 'must be vendor or partner' }]);
   }
 
+  /** Refuses a partner-scoped command for a partner mapping never heard of (from prm.partners.events.v1). */
+  private async requirePartnerKnown(partnerId: string | null): Promise<void> {
+    if (!partnerId) return;
+    const rows = await this.db.query('SELECT 1 FROM mapping_partners WHERE partner_id = $1', [partnerId]);
+    if (rows.length === 0)
+      throw DomainError.notFound(
+        `partner ${partnerId} does not exist (or its registration has not reached mapping yet)`,
+        {
+          partnerId,
+        },
+      );
+  }
+
+  /** Whether the PAM runs the partner now (the partner view, from PamAssigned). */
+  async pamRuns(pamId: string, partnerId: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM mapping_partners WHERE partner_id = $1 AND pam_id = $2', [
+      partnerId.toLowerCase(),
+      pamId,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** The partner whose list an import (known to this instance) is for; undefined for the vendor's or an unknown one. */
+  importPartner(importId: string): string | undefined {
+    const ownerKey = this.progress.get(importId)?.ownerKey;
+    return ownerKey && ownerKey !== VENDOR_OWNER ? ownerKey : undefined;
+  }
+
   /** Who may import or read an owner's own list: the owner (a partner user of that partner) or the vendor's staff. */
   private requireOwnerAccess(actor: Actor, ownerKey: string): void {
     if (actor.role === 'partner_user') {
@@ -454,6 +489,7 @@ export class MappingApplication {
   async importAccountList(input: ImportInput, actor: Actor): Promise<ImportResult> {
     const { ownerKey, partnerId } = this.ownerOf(input.owner, input.partnerId);
     this.requireOwnerAccess(actor, ownerKey);
+    await this.requirePartnerKnown(partnerId);
     const encoding = (input.encoding || 'auto') as ImportEncoding;
     if (!['auto', 'utf-8', 'windows-1251'].includes(encoding)) {
       throw DomainError.invalid([{ field: 'encoding', reason: 'must be auto, utf-8 or windows-1251' }]);
@@ -902,6 +938,7 @@ export class MappingApplication {
       throw DomainError.permissionDenied('a partner user may not set the vendor’s sharing');
     if (input.side === 'partner' && (actor.role === 'vendor_admin' || actor.role === 'pam'))
       throw DomainError.permissionDenied('only the partner sets what the partner shares');
+    if (isUuid(partnerId)) await this.requirePartnerKnown(partnerId);
     const command: SetSharingPolicy = { type: 'SetSharingPolicy', data: { ...input, partnerId } };
     const result = await handleCommand(
       this.store,

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '@prm/domain';
 import {
   actorFrom,
+  CHECKED_IN_HANDLER,
   clientStreamSignal,
+  NO_PARTNER,
+  PARTNER_ID_FIELD,
+  PartnerScope,
   PROTO_ROOT,
   startGrpcServerFor,
   type ActorMessage,
@@ -179,7 +183,7 @@ async function* dataAfterHeader(
 }
 
 /** The gRPC methods of prm.mapping.v1.MappingService over the application layer. */
-export function mappingGrpcHandlers(app: MappingApplication) {
+export function mappingGrpcHandlers(app: MappingApplication, scope = mappingPartnerScope(app)) {
   const importOptions = (o: OptionsMessage | null | undefined) => ({
     owner: str(o?.owner),
     partnerId: str(o?.partnerId) || undefined,
@@ -214,6 +218,7 @@ export function mappingGrpcHandlers(app: MappingApplication) {
       }
       const header = first.value.header as Req;
       const actor = authorize('uploadAccountList', header);
+      await scope.check('importAccountList', header);
       const importId = importIdOf(header.options) || randomUUID();
       const trailer: { value?: TrailerMessage } = {};
       const result = await app.importAccountList(
@@ -333,11 +338,42 @@ export function mappingGrpcHandlers(app: MappingApplication) {
   };
 }
 
+/**
+ * Where each method's request names its partner, for the one scope rule (libs/grpc PartnerScope):
+ * `partnerId`, the import options' partner, or the partner of the import a status asks about.
+ * The upload reads its header first and checks it as an import.
+ */
+export function mappingPartnerScope(app: MappingApplication): PartnerScope {
+  const optionsPartner = (r: Record<string, unknown>) => str((r.options as OptionsMessage | null)?.partnerId);
+  return new PartnerScope({
+    roles: ROLES,
+    rules: {
+      importAccountList: optionsPartner,
+      uploadAccountList: CHECKED_IN_HANDLER,
+      getImportStatus: (r) => app.importPartner(str(r.importId)),
+      getAccountList: PARTNER_ID_FIELD,
+      listAccounts: PARTNER_ID_FIELD,
+      setSharingPolicy: PARTNER_ID_FIELD,
+      getSharingPolicy: PARTNER_ID_FIELD,
+      getOverlapMatrix: PARTNER_ID_FIELD,
+      getOverlapSummary: NO_PARTNER,
+      listOverlapAccounts: PARTNER_ID_FIELD,
+      getDealAcceleration: PARTNER_ID_FIELD,
+    },
+    pamRuns: (pamId, partnerId) => app.pamRuns(pamId, partnerId),
+  });
+}
+
 /** What the mapping context serves over gRPC (for startGrpcServerFor and the embedded runtime). */
 export function mappingGrpcBinding(app: MappingApplication): GrpcBinding {
+  const scope = mappingPartnerScope(app);
   return {
     protoFiles: [MAPPING_PROTO],
-    services: { [MAPPING_SERVICE]: mappingGrpcHandlers(app) as unknown as GrpcBinding['services'][string] },
+    services: {
+      [MAPPING_SERVICE]: scope.wrap(
+        mappingGrpcHandlers(app, scope),
+      ) as unknown as GrpcBinding['services'][string],
+    },
   };
 }
 

@@ -22,6 +22,7 @@ import {
 } from '@prm/grpc';
 import { createTestDatabase, skipUnlessPostgres } from '@prm/testing';
 import { company, csv, thousandRowsWithTwentyBad } from '../testing/account-lists';
+import { givenPartners } from '../testing/partners';
 import { AccountListRepository } from './account-list.repository';
 import { MappingApplication, type MappingApplicationOptions } from './mapping.application';
 import { MAPPING_PROTO, MAPPING_SERVICE, PROTO_ROOT, startMappingGrpc } from './mapping.grpc';
@@ -141,6 +142,7 @@ function uploadInterruptionSuite(
       ({ db, cleanup } = await open());
       store = await SqlEventStore.create(db);
       app = await MappingApplication.create(store, db, { maxImportBytes: 1_000_000, ...appOptions });
+      await givenPartners(store, db, [{ partnerId: P1 }]);
       server = await startMappingGrpc(app, '127.0.0.1:0', undefined, { streamIdleTimeoutMs: IDLE_MS });
       client = unaryClient(`127.0.0.1:${server.port}`, MAPPING_PROTO, [PROTO_ROOT], MAPPING_SERVICE);
       uploads = uploadClient(`127.0.0.1:${server.port}`);
