@@ -551,6 +551,34 @@ function dealsGrpcSuite(
       assert.equal(again.conflicts, 0);
     });
 
+    it('RegisterDeal retried under one requestId registers one deal and answers as the first time; another body under it is ALREADY_EXISTS', async () => {
+      const customer = { name: 'ООО «Идемпотент»', domain: `idem-${P1.slice(0, 8)}.example`, country: 'RU' };
+      const expectedCloseDate = '2099-06-30';
+      const requestId = `retry-${randomUUID()}`;
+      const send = () => call('registerDeal', registration({ customer, requestId, expectedCloseDate }));
+      const answers = await Promise.all([send(), send(), send(), send(), send()]);
+      answers.push(await send());
+      for (const a of answers) assert.deepEqual(a, answers[0]);
+      assert.equal(answers[0]!.holdsProtection, true);
+      const dealId = answers[0]!.dealId as string;
+      const history = await store.readStream(dealStream(dealId));
+      assert.equal(history.filter((e) => e.type === 'DealRegistered').length, 1);
+      assert.equal(String(history[history.length - 1]!.streamVersion), answers[0]!.version);
+      await assert.rejects(
+        call('registerDeal', registration({ customer, requestId, expectedCloseDate: '2099-07-31' })),
+        (e: ServiceError) =>
+          e.code === status.ALREADY_EXISTS &&
+          /requestId .* was already used for another registration/.test(e.details),
+      );
+      // Only one deal of P1 holds the customer: another partner's registration meets exactly one.
+      const other = await call(
+        'registerDeal',
+        registration({ actor: user2, partnerId: P2, customer, expectedCloseDate }),
+      );
+      assert.equal(other.conflicts, 1);
+      assert.equal(other.holdsProtection, false);
+    });
+
     it('partners see only their own data, on every method', async () => {
       const denied = code(status.PERMISSION_DENIED);
       const onFirst = { actor: user2, dealId: first };

@@ -75,6 +75,7 @@ export function dealsGrpcHandlers(app: DealsApplication, queries: DealsQueries) 
       const result = await app.registerDeal(
         {
           dealId: opt(r.dealId),
+          requestId: opt(r.requestId),
           channel: (opt(r.channel) ?? 'partner') as 'partner' | 'direct',
           partnerId: opt(r.partnerId) ?? null,
           customer: {
