@@ -79,6 +79,15 @@ export interface RunningGrpcServer {
   stop(): Promise<void>;
 }
 
+/** Request metadata a client may send instead of a command's `requestId` field (the field wins). */
+export const IDEMPOTENCY_KEY = 'idempotency-key';
+
+function withIdempotencyKey(request: unknown, key: string | Buffer | undefined): unknown {
+  if (key === undefined || !request || typeof request !== 'object') return request;
+  const r = request as Record<string, unknown>;
+  return r.requestId ? r : { ...r, requestId: String(key) };
+}
+
 function lookup(root: GrpcObject, name: string): ServiceDefinition {
   let node: unknown = root;
   for (const part of name.split('.')) node = (node as Record<string, unknown>)?.[part];
@@ -128,7 +137,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
       const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
         // A handler that throws synchronously is mapped like one that rejects.
         Promise.resolve()
-          .then(() => handler(call.request as never))
+          .then(() =>
+            handler(withIdempotencyKey(call.request, call.metadata.get(IDEMPOTENCY_KEY)[0]) as never),
+          )
           .then(
             (response) => callback(null, response),
             (error: unknown) => callback(toGrpcError(error, log)),

@@ -41,7 +41,8 @@ function dealsGrpcSuite(
     let app: DealsApplication;
     let server: RunningGrpcServer;
     let client: UnaryClient;
-    const call = (method: string, request: object) => client.call(method, request);
+    const call = (method: string, request: object, metadata?: Record<string, string>) =>
+      client.call(method, request, metadata);
 
     const T0 = new Date('2026-03-02T09:00:00.000Z');
     let clock = T0;
@@ -569,6 +570,22 @@ function dealsGrpcSuite(
         (e: ServiceError) =>
           e.code === status.ALREADY_EXISTS &&
           /requestId .* was already used for another registration/.test(e.details),
+      );
+      // The key may come as `idempotency-key` metadata instead of the field.
+      const viaMetadata = {
+        ...customer,
+        name: 'ООО «Идемпотент-2»',
+        domain: `idem2-${P1.slice(0, 8)}.example`,
+      };
+      const key = { 'idempotency-key': `retry-${randomUUID()}` };
+      const once = await call(
+        'registerDeal',
+        registration({ customer: viaMetadata, expectedCloseDate }),
+        key,
+      );
+      assert.deepEqual(
+        await call('registerDeal', registration({ customer: viaMetadata, expectedCloseDate }), key),
+        once,
       );
       // Only one deal of P1 holds the customer: another partner's registration meets exactly one.
       const other = await call(

@@ -30,7 +30,8 @@ import { accountListStream } from './streams';
 
 const P1 = '11111111-1111-4111-8111-111111111111';
 const p1User = { id: 'user:p1', role: 'partner_user', partnerId: P1 };
-const IDLE_MS = 300;
+// Long enough that a cancel or reset always lands first even on a loaded machine; stalls wait it out.
+const IDLE_MS = 2000;
 const CHUNK = 2000;
 
 interface UploadCall {
@@ -256,9 +257,10 @@ function uploadInterruptionSuite(
       }
       // Queued uploads fail when their turn comes: wait until every import is settled.
       const settled = async () => {
-        for (let attempt = 0; ; attempt++) {
+        for (const deadline = Date.now() + 120_000; ;) {
           const all = await Promise.all(runs.map((r) => statusOf(r.importId)));
-          if (all.every((p) => p.phase === 'failed' || p.phase === 'done') || attempt > 400) return all;
+          if (all.every((p) => p.phase === 'failed' || p.phase === 'done') || Date.now() > deadline)
+            return all;
           await new Promise((r) => setTimeout(r, 25));
         }
       };
