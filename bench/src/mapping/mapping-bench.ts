@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { PostgresDatabase } from '@prm/database';
 import { SqlEventStore } from '@prm/event-store';
-import { MappingApplication, type AccountBatch, type Actor } from '@prm/mapping';
+import { givenPartners, MappingApplication, type AccountBatch, type Actor } from '@prm/mapping';
 import { createTestDatabase, postgresAdminUrl } from '@prm/testing';
 import { log, round } from '../measure';
 
@@ -227,6 +227,8 @@ export async function runMappingBench(options: MappingBenchOptions = {}): Promis
     // (its cells recomputed, its 100,000 synthetic accounts replaced).
     const csv = csvExport(csvRows);
     const newPartner = `00000000-0000-4000-8000-${String(partners).padStart(12, '0')}`;
+    // Mapping imports lists of registered partners only (it learns them from partner events).
+    await givenPartners(store, db, [{ partnerId: newPartner }, { partnerId: partnerIds[0]! }]);
     const csvStart = performance.now();
     const imported = await loaded.importAccountList(
       { owner: 'partner', partnerId: newPartner, content: chunks(csv, 256 * 1024) },

@@ -1,6 +1,7 @@
 import {
   credentials,
   loadPackageDefinition,
+  Metadata,
   type Client,
   type GrpcObject,
   type ServiceError,
@@ -10,12 +11,13 @@ import { PROTO_LOADER_OPTIONS } from './grpc-server';
 
 type Unary = (
   request: object,
+  metadata: Metadata,
   callback: (error: ServiceError | null, response: Record<string, unknown>) => void,
 ) => void;
 
 export interface UnaryClient {
-  /** Calls a unary method by its camelCase name; rejects with the ServiceError. */
-  call(method: string, request: object): Promise<Record<string, unknown>>;
+  /** Calls a unary method by its camelCase name (with optional request metadata); rejects with the ServiceError. */
+  call(method: string, request: object, metadata?: Record<string, string>): Promise<Record<string, unknown>>;
   /** The methods of the service, camelCase. */
   readonly methods: string[];
   close(): void;
@@ -44,12 +46,17 @@ export function unaryClient(
   const client = new Constructor(address, credentials.createInsecure());
   return {
     methods: Object.keys(Constructor.service).map((m) => m.charAt(0).toLowerCase() + m.slice(1)),
-    call: (method, request) =>
-      new Promise((resolve, reject) =>
-        (client as unknown as Record<string, Unary>)[method]!.call(client, request, (error, response) =>
-          error ? reject(error) : resolve(response),
-        ),
-      ),
+    call: (method, request, headers = {}) =>
+      new Promise((resolve, reject) => {
+        const metadata = new Metadata();
+        for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+        (client as unknown as Record<string, Unary>)[method]!.call(
+          client,
+          request,
+          metadata,
+          (error, response) => (error ? reject(error) : resolve(response)),
+        );
+      }),
     close: () => client.close(),
   };
 }

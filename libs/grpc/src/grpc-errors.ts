@@ -5,6 +5,7 @@ import {
   InvalidAppendError,
   WrongExpectedVersionError,
 } from '@prm/event-store';
+import { StreamInterruptedError } from './client-stream';
 
 const CODES: Record<DomainErrorCode, status> = {
   INVALID_ARGUMENT: status.INVALID_ARGUMENT,
@@ -42,6 +43,13 @@ export function toGrpcError(
       Buffer.from(JSON.stringify([{ field: error.field, reason: error.message }])),
     );
     return { code: status.INVALID_ARGUMENT, details: error.message, metadata };
+  }
+  if (error instanceof StreamInterruptedError) {
+    return {
+      code: error.reason === 'idle-timeout' ? status.DEADLINE_EXCEEDED : status.CANCELLED,
+      details: `${error.message}; nothing was applied`,
+      metadata,
+    };
   }
   if (error instanceof ConcurrencyRetriesExhaustedError || error instanceof WrongExpectedVersionError) {
     return {

@@ -14,6 +14,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { toGrpcError } from './grpc-errors';
 import { checkedStream, checkRequest, guardedDeserializer, loadProtoRoot } from './request-guard';
+import { clientMessages, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './client-stream';
 
 export const PROTO_LOADER_OPTIONS: Options = {
   keepCase: false,
@@ -43,6 +44,7 @@ export function startGrpcServerFor(
   address: string,
   bindings: readonly GrpcBinding[],
   log?: (line: string) => void,
+  options: { streamIdleTimeoutMs?: number } = {},
 ): Promise<RunningGrpcServer> {
   return startGrpcServer({
     address,
@@ -50,6 +52,7 @@ export function startGrpcServerFor(
     includeDirs: [PROTO_ROOT],
     services: Object.assign({}, ...bindings.map((b) => b.services)) as GrpcServerOptions['services'],
     log,
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs,
   });
 }
 
@@ -62,6 +65,11 @@ export interface GrpcServerOptions {
   /** Fully-qualified service name (e.g. 'prm.partners.v1.PartnersService') → its unary handlers. */
   services: Record<string, GrpcHandlers>;
   log?: (line: string) => void;
+  /**
+   * A client stream that sends nothing for this long while the handler waits for it is
+   * failed (DEADLINE_EXCEEDED); default 30 s, 0 = never.
+   */
+  streamIdleTimeoutMs?: number;
 }
 
 export interface RunningGrpcServer {
@@ -70,6 +78,15 @@ export interface RunningGrpcServer {
   packageDefinition: PackageDefinition;
   health: HealthImplementation;
   stop(): Promise<void>;
+}
+
+/** Request metadata a client may send instead of a command's `requestId` field (the field wins). */
+export const IDEMPOTENCY_KEY = 'idempotency-key';
+
+function withIdempotencyKey(request: unknown, key: string | Buffer | undefined): unknown {
+  if (key === undefined || !request || typeof request !== 'object') return request;
+  const r = request as Record<string, unknown>;
+  return r.requestId ? r : { ...r, requestId: String(key) };
 }
 
 function lookup(root: GrpcObject, name: string): ServiceDefinition {
@@ -115,10 +132,17 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
       kind.requestDeserialize = guardedDeserializer(kind.requestDeserialize, requestType);
       if (kind.requestStream && !kind.responseStream) {
         // Client streaming: the handler gets the request messages as an async iterable and
-        // answers once, like a unary handler (errors mapped the same way).
+        // answers once, like a unary handler (errors mapped the same way). The iterable ends
+        // only when the client half-closes; a cancelled, reset or idle stream makes it throw
+        // StreamInterruptedError, so a handler never mistakes a broken upload for its end.
         const clientStreaming: handleClientStreamingCall<unknown, unknown> = (call, callback) => {
+          const idle = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
           Promise.resolve()
-            .then(() => handler(checkedStream(call as AsyncIterable<unknown>) as never))
+            .then(() => {
+              // The stream's signal stays reachable through the checked messages (clientStreamSignal).
+              const messages = clientMessages(call, idle);
+              return handler(Object.assign(checkedStream(messages), { signal: messages.signal }) as never);
+            })
             .then(
               (response) => callback(null, response),
               (error: unknown) => callback(toGrpcError(error, log)),
@@ -132,7 +156,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
         Promise.resolve()
           .then(() => {
             checkRequest(call.request);
-            return handler(call.request as never);
+            return handler(withIdempotencyKey(call.request, call.metadata.get(IDEMPOTENCY_KEY)[0]) as never);
           })
           .then(
             (response) => callback(null, response),

@@ -3,3 +3,4 @@ export * from './grpc-server';
 export * from './grpc-client';
 export * from './actor';
 export * from './request-guard';
+export * from './client-stream';

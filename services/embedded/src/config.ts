@@ -23,6 +23,13 @@ export interface PlatformConfig {
    * creates one in the data directory when unset; distributed mode must set it to use privacy mode.
    */
   mappingHmacSecret?: string;
+  /**
+   * Bearer token of GET /health/details (database adapter, event-store head, relay lag);
+   * unset: the details endpoint is off. /health, /health/live and /health/ready show no internals.
+   */
+  operatorToken?: string;
+  /** A gRPC client stream (account-list upload) idle this long fails and commits nothing; 0 = never. */
+  uploadIdleTimeoutMs: number;
 }
 
 /** An integer variable in [min, max], or the fallback when unset; refused with its name otherwise. */
@@ -79,5 +86,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     reportingCurrency: currency(env, 'PRM_REPORTING_CURRENCY'),
     dormantAfterDays: integer(env, 'PRM_DORMANT_AFTER_DAYS', 90, 1, 3650, 'a positive whole number of days'),
     mappingHmacSecret: secret(env, 'PRM_MAPPING_HMAC_SECRET'),
+    operatorToken: secret(env, 'PRM_OPERATOR_TOKEN'),
+    uploadIdleTimeoutMs: integer(
+      env,
+      'PRM_UPLOAD_IDLE_TIMEOUT_MS',
+      30_000,
+      0,
+      3_600_000,
+      'a number of milliseconds (0–3600000)',
+    ),
   };
 }

@@ -40,16 +40,36 @@ const registration = {
 };
 
 const mainJs = join(__dirname, 'main.js');
+const OPERATOR_TOKEN = 'operator-token-0123456789abcdef';
+const operator = { authorization: `Bearer ${OPERATOR_TOKEN}` };
 
 describe('Embedded platform (PGlite + in-process bus)', () => {
   it('boots with a health endpoint, answers unknown routes with problem+json, and keeps its data across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'prm-embedded-'));
     try {
-      const config = loadConfig({ PRM_DATA_DIR: dataDir, PORT: '0', GRPC_PORT: '0' });
+      const config = loadConfig({
+        PRM_DATA_DIR: dataDir,
+        PORT: '0',
+        GRPC_PORT: '0',
+        PRM_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      });
       const first = await startPlatform(config);
       let headBeforeRestart = '';
       try {
-        const health = await fetch(`${first.url}/health`);
+        // Anyone sees live / ready only; the internals need the operator token.
+        for (const path of ['/health', '/health/ready', '/health/live']) {
+          const answer = await fetch(`${first.url}${path}`);
+          assert.equal(answer.status, 200, path);
+          assert.deepEqual(await answer.json(), { status: 'ok' }, path);
+        }
+        for (const authorization of [undefined, 'Bearer wrong-token-0123456789', OPERATOR_TOKEN]) {
+          const refused = await fetch(`${first.url}/health/details`, {
+            headers: authorization ? { authorization } : {},
+          });
+          assert.equal(refused.status, 401, String(authorization));
+          assert.doesNotMatch(await refused.text(), /pglite|headPosition/);
+        }
+        const health = await fetch(`${first.url}/health/details`, { headers: operator });
         assert.equal(health.status, 200);
         const body = (await health.json()) as {
           status: string;
@@ -134,7 +154,7 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
 
       const second = await startPlatform(config);
       try {
-        const again = (await (await fetch(`${second.url}/health`)).json()) as {
+        const again = (await (await fetch(`${second.url}/health/details`, { headers: operator })).json()) as {
           eventStore: { headPosition: string };
         };
         // Nothing is lost across the restart (the metrics publisher may have appended since).
@@ -161,6 +181,8 @@ describe('Embedded platform (PGlite + in-process bus)', () => {
       ['PRM_PAM_CAPACITY', '0'],
       ['PRM_REPORTING_CURRENCY', 'EURO'],
       ['PRM_MAPPING_HMAC_SECRET', 'short'],
+      ['PRM_OPERATOR_TOKEN', 'short'],
+      ['PRM_UPLOAD_IDLE_TIMEOUT_MS', '-1'],
     ] as const) {
       const run = spawnSync(process.execPath, [mainJs], {
         env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', [name]: value },
@@ -184,9 +206,12 @@ describe(
           DATABASE_URL: tdb.url,
           KAFKA_BROKERS: kafkaBrokers.join(','),
           PORT: '0',
+          PRM_OPERATOR_TOKEN: OPERATOR_TOKEN,
         });
         const platform = await startPlatform(config);
-        const body = (await (await fetch(`${platform.url}/health`)).json()) as {
+        const body = (await (
+          await fetch(`${platform.url}/health/details`, { headers: operator })
+        ).json()) as {
           mode: string;
           eventStore: { adapter: string };
           outboxRelay: { checkpoint: string };

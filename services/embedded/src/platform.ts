@@ -12,7 +12,7 @@ import {
   partnerViewProjection,
 } from '@prm/deals';
 import { startGrpcServerFor } from '@prm/grpc';
-import { MappingApplication, mappingGrpcBinding } from '@prm/mapping';
+import { MappingApplication, mappingGrpcBinding, mappingPartnerViewProjection } from '@prm/mapping';
 import { MetricsApplication, metricsGrpcBinding } from '@prm/metrics';
 import type { Quadrant } from '@prm/contracts';
 import {
@@ -96,7 +96,12 @@ export async function startPlatform(
       quadrantOf: (partnerId) => quadrants.get(partnerId),
       log,
     });
-    for (const projection of [partnerSummaryProjection, partnerViewProjection, dealReadModelProjection]) {
+    for (const projection of [
+      partnerSummaryProjection,
+      partnerViewProjection,
+      dealReadModelProjection,
+      mappingPartnerViewProjection,
+    ]) {
       const runner = new ProjectionRunner(runtime.db, runtime.bus, projection, { log });
       await runner.start();
       stops.push(() => runner.stop());
@@ -113,6 +118,7 @@ export async function startPlatform(
         metricsGrpcBinding(metrics),
       ],
       log,
+      { streamIdleTimeoutMs: config.uploadIdleTimeoutMs },
     );
     stops.push(() => grpc.stop());
     const certificationExpiry = new CertificationExpiryScheduler(partners, runtime.db, log);

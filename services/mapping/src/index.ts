@@ -1,2 +1,3 @@
 export * from './domain';
 export * from './app';
+export * from './testing/partners';

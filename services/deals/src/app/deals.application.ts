@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_PROGRAM_TIERS, type DataOf, type EventToAppend } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError, isUuid } from '@prm/domain';
+import { DomainError, isUuid, requestHash, uuidV5 } from '@prm/domain';
 import { WrongExpectedVersionError, type CommandMetadata, type EventStore } from '@prm/event-store';
 import {
   classifyCustomer,
@@ -52,6 +52,9 @@ export interface DealsApplicationOptions {
   /** ISO 4217 code; commissions are also converted into it with the close date's rate. */
   reportingCurrency?: string;
 }
+
+/** Namespace of the deal ids derived from a client's request id (UUID v5). */
+const REGISTER_DEAL_NAMESPACE = '6f6b0f0e-5d3a-4c55-9a53-7d1b5c0de001';
 
 export interface DealResult {
   dealId: string;
@@ -155,8 +158,41 @@ export class DealsApplication {
     };
   }
 
-  private toAppend(events: readonly DealEvent[], actor: Actor): EventToAppend[] {
-    const metadata = this.metadata(actor);
+  /**
+   * The first answer to a registration sent again under the same request id, from the events
+   * it appended (marked with its request hash); ALREADY_EXISTS when the id came with another body.
+   */
+  private async replayedRegistration(
+    dealId: string,
+    hash: string,
+    requestId: string,
+  ): Promise<(DealResult & { conflicts: number; holdsProtection: boolean }) | null> {
+    const history = await this.store.readStream(dealStream(dealId));
+    if (history.length === 0) return null;
+    if (history[0]!.metadata.requestHash !== hash)
+      throw DomainError.alreadyExists(
+        `requestId ${requestId} was already used for another registration (deal ${dealId}); ` +
+          'send a new requestId for a new deal',
+        { field: 'requestId', dealId },
+      );
+    const first = history.filter((e) => e.metadata.requestHash === hash);
+    const events = first.map((e) => ({ type: e.type, data: e.data }) as DealEvent);
+    const conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
+    return {
+      dealId,
+      version: first[first.length - 1]!.streamVersion,
+      events,
+      conflicts: conflicts.length,
+      holdsProtection: (events[0]!.data as DataOf<'DealRegistered'>).holdsProtection ?? false,
+    };
+  }
+
+  private toAppend(
+    events: readonly DealEvent[],
+    actor: Actor,
+    extra: Record<string, unknown> = {},
+  ): EventToAppend[] {
+    const metadata = { ...this.metadata(actor), ...extra };
     return events.map((e) => ({
       id: randomUUID(),
       type: e.type,
@@ -310,6 +346,11 @@ export class DealsApplication {
       'dealId' | 'partner' | 'existing' | 'customerClass' | 'protectionDays' | 'at' | 'registeredBy'
     > & {
       dealId?: string;
+      /**
+       * The client's idempotency key: the same key with the same body returns the first
+       * registration; with another body it is ALREADY_EXISTS.
+       */
+      requestId?: string;
     },
     actor: Actor,
   ): Promise<DealResult & { conflicts: number; holdsProtection: boolean }> {
@@ -320,7 +361,21 @@ export class DealsApplication {
       throw DomainError.permissionDenied('direct sales register direct deals (channel "direct")');
     if (actor.role === 'partner_user' && input.partnerId !== actor.partnerId)
       throw DomainError.permissionDenied('a partner user registers deals for its own partner only');
-    const dealId = input.dealId || randomUUID();
+    const { requestId, ...body } = input;
+    if (requestId !== undefined && (requestId.length < 1 || requestId.length > 200))
+      throw DomainError.invalid([{ field: 'requestId', reason: 'must be 1 to 200 characters' }]);
+    // A request id gives the deal a deterministic id (per partner, or per user for direct deals):
+    // a retry lands on the same stream, and 'no-stream' lets only one registration in.
+    const hash = requestId ? requestHash(body) : undefined;
+    const dealId =
+      input.dealId ||
+      (requestId
+        ? uuidV5(`${actor.partnerId ?? actor.id}|${requestId}`, REGISTER_DEAL_NAMESPACE)
+        : randomUUID());
+    if (hash) {
+      const replay = await this.replayedRegistration(dealId, hash, requestId!);
+      if (replay) return replay;
+    }
     const at = this.now().toISOString();
     const command = (
       partner: PartnerFacts | null,
@@ -330,7 +385,7 @@ export class DealsApplication {
     ): RegisterDeal => ({
       type: 'RegisterDeal',
       data: {
-        ...input,
+        ...body,
         dealId,
         partner,
         existing,
@@ -416,11 +471,20 @@ export class DealsApplication {
         conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
         const registeredData = events[0]!.data as DataOf<'DealRegistered'>;
         const together = conflicts.length > 0 && inserted.length === keys.length;
-        const own = this.store.append(dealStream(dealId), this.toAppend(events, actor), 'no-stream');
+        const own = this.store.append(
+          dealStream(dealId),
+          this.toAppend(events, actor, hash ? { requestHash: hash } : {}),
+          'no-stream',
+        );
         if (together)
           earlierCopies = this.recordOnEarlierDeals(dealId, registeredData, conflicts, actor, true);
         version = (await own).nextExpectedVersion;
       } catch (error) {
+        if (hash && error instanceof WrongExpectedVersionError) {
+          // The same request id won a race: its claim is this deal id's, keep it; answer as it did.
+          const replay = await this.replayedRegistration(dealId, hash, requestId!);
+          if (replay) return replay;
+        }
         // Only the rows this attempt wrote: a dealId registered before keeps its own.
         await release();
         await earlierCopies;

@@ -41,7 +41,8 @@ function dealsGrpcSuite(
     let app: DealsApplication;
     let server: RunningGrpcServer;
     let client: UnaryClient;
-    const call = (method: string, request: object) => client.call(method, request);
+    const call = (method: string, request: object, metadata?: Record<string, string>) =>
+      client.call(method, request, metadata);
 
     const T0 = new Date('2026-03-02T09:00:00.000Z');
     let clock = T0;
@@ -756,6 +757,50 @@ function dealsGrpcSuite(
       assert.deepEqual((accrued.data as { amount: unknown }).amount, { amount: '50000.00', currency: 'RUB' });
       // The starting tier the view recorded at the partner's registration paid (not the fallback).
       assert.equal((accrued.data as { entryTier?: boolean }).entryTier, undefined);
+    });
+
+    it('RegisterDeal retried under one requestId registers one deal and answers as the first time; another body under it is ALREADY_EXISTS', async () => {
+      const customer = { name: 'ООО «Идемпотент»', domain: `idem-${P1.slice(0, 8)}.example`, country: 'RU' };
+      const expectedCloseDate = '2099-06-30';
+      const requestId = `retry-${randomUUID()}`;
+      const send = () => call('registerDeal', registration({ customer, requestId, expectedCloseDate }));
+      const answers = await Promise.all([send(), send(), send(), send(), send()]);
+      answers.push(await send());
+      for (const a of answers) assert.deepEqual(a, answers[0]);
+      assert.equal(answers[0]!.holdsProtection, true);
+      const dealId = answers[0]!.dealId as string;
+      const history = await store.readStream(dealStream(dealId));
+      assert.equal(history.filter((e) => e.type === 'DealRegistered').length, 1);
+      assert.equal(String(history[history.length - 1]!.streamVersion), answers[0]!.version);
+      await assert.rejects(
+        call('registerDeal', registration({ customer, requestId, expectedCloseDate: '2099-07-31' })),
+        (e: ServiceError) =>
+          e.code === status.ALREADY_EXISTS &&
+          /requestId .* was already used for another registration/.test(e.details),
+      );
+      // The key may come as `idempotency-key` metadata instead of the field.
+      const viaMetadata = {
+        ...customer,
+        name: 'ООО «Идемпотент-2»',
+        domain: `idem2-${P1.slice(0, 8)}.example`,
+      };
+      const key = { 'idempotency-key': `retry-${randomUUID()}` };
+      const once = await call(
+        'registerDeal',
+        registration({ customer: viaMetadata, expectedCloseDate }),
+        key,
+      );
+      assert.deepEqual(
+        await call('registerDeal', registration({ customer: viaMetadata, expectedCloseDate }), key),
+        once,
+      );
+      // Only one deal of P1 holds the customer: another partner's registration meets exactly one.
+      const other = await call(
+        'registerDeal',
+        registration({ actor: user2, partnerId: P2, customer, expectedCloseDate }),
+      );
+      assert.equal(other.conflicts, 1);
+      assert.equal(other.holdsProtection, false);
     });
 
     it('partners see only their own data, on every method', async () => {

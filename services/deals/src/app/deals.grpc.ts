@@ -1,5 +1,8 @@
 import {
   actorFrom,
+  NO_PARTNER,
+  PARTNER_ID_FIELD,
+  PartnerScope,
   startGrpcServerFor,
   type ActorMessage,
   type GrpcBinding,
@@ -8,6 +11,7 @@ import {
 import type { Role } from '../domain';
 import type { Actor, DealResult, DealsApplication } from './deals.application';
 import { DealsQueries, type DealRow } from './deals.queries';
+import { dealStream } from './streams';
 
 export const DEALS_SERVICE = 'prm.deals.v1.DealsService';
 export const DEALS_PROTO = 'prm/deals/v1/deals.proto';
@@ -71,6 +75,7 @@ export function dealsGrpcHandlers(app: DealsApplication, queries: DealsQueries) 
       const result = await app.registerDeal(
         {
           dealId: opt(r.dealId),
+          requestId: opt(r.requestId),
           channel: (opt(r.channel) ?? 'partner') as 'partner' | 'direct',
           partnerId: opt(r.partnerId) ?? null,
           customer: {
@@ -344,12 +349,58 @@ function withActorCheck<H extends Record<string, (r: Req) => Promise<unknown>>>(
   ) as H;
 }
 
+/**
+ * Where each method's request names its partner, for the one scope rule (libs/grpc PartnerScope):
+ * the `partnerId` field, or the partner that registered the deal `dealId` names (read from the
+ * deal's own stream, so a deal just registered is scoped as well).
+ */
+export function dealsPartnerScope(app: DealsApplication): PartnerScope {
+  const dealPartner = async (r: Record<string, unknown>): Promise<string | undefined> => {
+    const dealId = typeof r.dealId === 'string' ? r.dealId : '';
+    if (!dealId) return undefined;
+    const first = (await app.store.readStream(dealStream(dealId)))[0];
+    return (first?.data as { partnerId?: string | null } | undefined)?.partnerId ?? undefined;
+  };
+  const handlers = dealsGrpcHandlers(app, undefined as never);
+  const byDeal = Object.keys(handlers).filter(
+    (m) => !['registerDeal', 'listDeals', 'listCommissions'].includes(m),
+  );
+  return new PartnerScope({
+    roles: ROLES,
+    rules: {
+      ...Object.fromEntries(byDeal.map((m) => [m, dealPartner])),
+      registerDeal: PARTNER_ID_FIELD,
+      listDeals: PARTNER_ID_FIELD,
+      listCommissions: PARTNER_ID_FIELD,
+      classifyCustomer: NO_PARTNER,
+      recordExchangeRate: NO_PARTNER,
+      defineDealPolicy: NO_PARTNER,
+      getConflictQueue: NO_PARTNER,
+      getApprovalQueue: NO_PARTNER,
+      // recordInfluence names the influencing partner as well as the deal: both must be the PAM's.
+      recordInfluence: async (r) => [
+        await dealPartner(r),
+        typeof r.partnerId === 'string' ? r.partnerId : undefined,
+      ],
+    },
+    pamRuns: async (pamId, partnerId) =>
+      (
+        await app.db.query('SELECT 1 FROM deals_partner_view WHERE partner_id = $1 AND pam_id = $2', [
+          partnerId,
+          pamId,
+        ])
+      ).length > 0,
+  });
+}
+
 /** The deals context's gRPC binding; the embedded runtime serves it beside the others. */
 export function dealsGrpcBinding(app: DealsApplication): GrpcBinding {
   return {
     protoFiles: [DEALS_PROTO],
     services: {
-      [DEALS_SERVICE]: withActorCheck(dealsGrpcHandlers(app, new DealsQueries(app.db, app.store))) as never,
+      [DEALS_SERVICE]: dealsPartnerScope(app).wrap(
+        withActorCheck(dealsGrpcHandlers(app, new DealsQueries(app.db, app.store))),
+      ) as never,
     },
   };
 }

@@ -101,10 +101,25 @@ describe('PayCommission', () => {
     refused(wonDeal, pay(), 'FAILED_PRECONDITION', /is accrued; approve it before paying/);
   });
 
-  it('does nothing when paid again', () => {
+  it('does nothing when the same payment is sent again (a retry)', () => {
     given([...approvedLedger, commissionPaid()])
       .when(pay())
       .thenNothing();
+  });
+
+  it('refuses a replay with another payment reference or date: the entry was paid once', () => {
+    refused(
+      [...approvedLedger, commissionPaid()],
+      pay({ paymentReference: 'PAY-OTHER-999' }),
+      'FAILED_PRECONDITION',
+      /already paid on .* with payment reference .*a different payment of it is refused/,
+    );
+    refused(
+      [...approvedLedger, commissionPaid()],
+      pay({ paidOn: '2025-06-01' }),
+      'FAILED_PRECONDITION',
+      /already paid/,
+    );
   });
 
   it('refuses a payout date in the future and a missing reference, together', () => {

@@ -963,7 +963,15 @@ function payCommission(command: PayCommission, deal: RegisteredDeal): Events {
     v.add('paymentReference', 'is required (invoice or transfer reference)');
   v.throwIfAny();
   const entry = entryOf(deal, d.commissionId);
-  if (entry.status === 'paid') return [];
+  if (entry.status === 'paid') {
+    // A retry of the same payment changes nothing; another payment of a paid entry is refused.
+    if (entry.paymentReference === d.paymentReference.trim() && entry.paidOn === d.paidOn) return [];
+    throw DomainError.precondition(
+      `commission ${entry.commissionId} was already paid on ${entry.paidOn} with payment reference ` +
+        `"${entry.paymentReference}"; a different payment of it is refused (correct the ledger instead)`,
+      { paidOn: entry.paidOn, paymentReference: entry.paymentReference },
+    );
+  }
   if (entry.status !== 'approved')
     throw DomainError.precondition(
       `commission ${entry.commissionId} is ${entry.status}; approve it before paying`,

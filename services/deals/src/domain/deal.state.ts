@@ -14,6 +14,9 @@ export interface LedgerEntry {
   readonly currency: string;
   readonly status: 'accrued' | 'approved' | 'paid';
   readonly corrects?: string;
+  /** Once paid: the payment, so a replay with another payment is told apart from a retry. */
+  readonly paidOn?: string;
+  readonly paymentReference?: string;
 }
 
 export interface ExtensionRequest {
@@ -192,8 +195,12 @@ export function evolveDeal(state: DealState, event: DealEvent): DealState {
     case 'CommissionPaid': {
       const entry = state.ledger[event.data.commissionId];
       if (!entry) return state;
+      const paid =
+        event.type === 'CommissionPaid'
+          ? { paidOn: event.data.paidOn, paymentReference: event.data.paymentReference }
+          : {};
       const status = event.type === 'CommissionApproved' ? 'approved' : 'paid';
-      return { ...state, ledger: { ...state.ledger, [entry.commissionId]: { ...entry, status } } };
+      return { ...state, ledger: { ...state.ledger, [entry.commissionId]: { ...entry, status, ...paid } } };
     }
     default:
       return state;

@@ -1,14 +1,36 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpStatus,
+  Inject,
+  NotFoundException,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { PlatformRuntime } from '../runtime';
 
-export interface HealthReport {
+/** What anyone may see: the process answers, and whether it can serve. Nothing about its internals. */
+export interface ReadinessReport {
   status: 'ok' | 'degraded' | 'down';
+}
+
+/** For operators only (GET /health/details with the operator token). */
+export interface HealthReport extends ReadinessReport {
   mode: 'embedded' | 'distributed';
   uptimeSeconds: number;
   checks: Record<string, { status: 'up' | 'down'; detail?: string }>;
   eventStore: { adapter: string; headPosition: string | null };
   outboxRelay?: { checkpoint: string | null; lag: string | null };
+}
+
+/** The bearer token equals the operator token (compared in constant time). */
+function isOperator(authorization: string | undefined, token: string): boolean {
+  const given = Buffer.from(/^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 @Controller('health')
@@ -21,9 +43,39 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness and a summary: 503 when the database is unreachable; Kafka being down only degrades. */
+  /** Readiness: 503 when the database is unreachable; Kafka being down only degrades. No internals. */
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
+    const report = await this.report();
+    reply.status(report.status === 'down' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+    return { status: report.status };
+  }
+
+  /** The same as /health/ready (kept for existing probes). */
   @Get()
-  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+  health(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
+    return this.ready(reply);
+  }
+
+  /**
+   * The details (mode, database adapter, event-store head, relay checkpoint and lag, failure
+   * messages) for operators: `Authorization: Bearer $PRM_OPERATOR_TOKEN`; 401 without it, 404
+   * when the deployment sets no operator token.
+   */
+  @Get('details')
+  async details(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HealthReport> {
+    const token = this.runtime.config.operatorToken;
+    if (!token) throw new NotFoundException('health details are off: set PRM_OPERATOR_TOKEN to turn them on');
+    if (!isOperator(authorization, token)) throw new UnauthorizedException('the operator token is required');
+    const report = await this.report();
+    reply.status(report.status === 'down' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+    return report;
+  }
+
+  private async report(): Promise<HealthReport> {
     const checks: HealthReport['checks'] = {};
     let head: bigint | null = null;
     try {
@@ -52,7 +104,6 @@ export class HealthController {
         if (report.status === 'ok') report.status = 'degraded';
       }
     }
-    reply.status(report.status === 'down' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return report;
   }
 }

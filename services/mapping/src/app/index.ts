@@ -4,3 +4,4 @@ export * from './mapping.migrations';
 export * from './account-list.repository';
 export * from './match-key-hasher';
 export * from './streams';
+export * from './partner-view.projection';

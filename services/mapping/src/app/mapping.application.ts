@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parseEventData, type EventToAppend, type Quadrant } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError, isUuid } from '@prm/domain';
+import { DomainError, isUuid, Violations } from '@prm/domain';
 import { handleCommand, WrongExpectedVersionError, type EventStore } from '@prm/event-store';
 import { domainKey, nameCountryKeys } from '@prm/normalization';
 import {
@@ -40,6 +40,7 @@ import {
 } from './account-list.repository';
 import { csvBatchesInThread, csvBatchesInWorker, workerAvailable, type CsvBatchSink } from './csv-batches';
 import { mappingMigrations } from './mapping.migrations';
+import { mappingPartnerViewProjection } from './partner-view.projection';
 import { MatchKeyHasher } from './match-key-hasher';
 import { accountListStream, overlapsStream, sharingPolicyStream, VENDOR_OWNER } from './streams';
 
@@ -92,6 +93,13 @@ export interface ImportInput {
   privacyMode?: boolean;
   /** The caller's id for this import, to follow its progress with importStatus. */
   importId?: string;
+  /**
+   * The end-to-end checks the client sent (data rows, hex SHA-256 of the bytes), read once the
+   * content has ended (an upload may send them last); the import commits only when they match.
+   */
+  expected?: () => { rowCount?: number; sha256?: string };
+  /** Fires when the transport broke (cancelled / reset / idle upload): nothing may commit then. */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -256,6 +264,12 @@ export class MappingApplication {
     options: MappingApplicationOptions = {},
   ): Promise<MappingApplication> {
     await migrate(db, 'mapping', mappingMigrations);
+    // The partner view's tables (its projection runs beside the service) so a command never meets them missing.
+    await migrate(
+      db,
+      `projection:${mappingPartnerViewProjection.name}`,
+      mappingPartnerViewProjection.migrations,
+    );
     const app = new MappingApplication(store, db, options);
     await app.recoverStaged();
     await app.loadCurrentLists();
@@ -433,6 +447,34 @@ export class MappingApplication {
     throw DomainError.invalid([{ field: 'owner', reason: 'must be vendor or partner' }]);
   }
 
+  /** Refuses a partner-scoped command for a partner mapping never heard of (from prm.partners.events.v1). */
+  private async requirePartnerKnown(partnerId: string | null): Promise<void> {
+    if (!partnerId) return;
+    const rows = await this.db.query('SELECT 1 FROM mapping_partners WHERE partner_id = $1', [partnerId]);
+    if (rows.length === 0)
+      throw DomainError.notFound(
+        `partner ${partnerId} does not exist (or its registration has not reached mapping yet)`,
+        {
+          partnerId,
+        },
+      );
+  }
+
+  /** Whether the PAM runs the partner now (the partner view, from PamAssigned). */
+  async pamRuns(pamId: string, partnerId: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM mapping_partners WHERE partner_id = $1 AND pam_id = $2', [
+      partnerId.toLowerCase(),
+      pamId,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** The partner whose list an import (known to this instance) is for; undefined for the vendor's or an unknown one. */
+  importPartner(importId: string): string | undefined {
+    const ownerKey = this.progress.get(importId)?.ownerKey;
+    return ownerKey && ownerKey !== VENDOR_OWNER ? ownerKey : undefined;
+  }
+
   /** Who may import or read an owner's own list: the owner (a partner user of that partner) or the vendor's staff. */
   private requireOwnerAccess(actor: Actor, ownerKey: string): void {
     if (actor.role === 'partner_user') {
@@ -451,6 +493,7 @@ export class MappingApplication {
   async importAccountList(input: ImportInput, actor: Actor): Promise<ImportResult> {
     const { ownerKey, partnerId } = this.ownerOf(input.owner, input.partnerId);
     this.requireOwnerAccess(actor, ownerKey);
+    await this.requirePartnerKnown(partnerId);
     const encoding = (input.encoding || 'auto') as ImportEncoding;
     if (!['auto', 'utf-8', 'windows-1251'].includes(encoding)) {
       throw DomainError.invalid([{ field: 'encoding', reason: 'must be auto, utf-8 or windows-1251' }]);
@@ -482,7 +525,13 @@ export class MappingApplication {
     // Keep the progress of the last 1000 imports only.
     if (this.progress.size > 1000) this.progress.delete(this.progress.keys().next().value!);
     const content = input.content;
-    const chunks = content instanceof Uint8Array ? [content] : content;
+    const digest = createHash('sha256');
+    const chunks = (async function* () {
+      for await (const chunk of content instanceof Uint8Array ? [content] : content) {
+        digest.update(chunk);
+        yield chunk;
+      }
+    })();
     const read: Partial<CsvReadResult> = {};
     const maxBytes = this.options.maxImportBytes ?? 256 * 1024 * 1024;
     const rejections: RowError[] = [];
@@ -503,14 +552,39 @@ export class MappingApplication {
       this.options.importInWorker !== false && workerAvailable()
         ? csvBatchesInWorker(chunks, csvOptions, sink)
         : csvBatchesInThread(chunks, csvOptions, sink, this.hasher);
+    // Runs after the whole file was read and staged, just before the event that makes it current.
+    const beforeCommit = () => {
+      if (input.signal?.aborted) throw input.signal.reason;
+      const expected = input.expected?.() ?? {};
+      const v = new Violations();
+      if (expected.rowCount !== undefined && expected.rowCount !== 0)
+        v.check(
+          expected.rowCount === progress.rowsRead,
+          'rowCount',
+          `the client sent ${expected.rowCount} rows but ${progress.rowsRead} arrived; nothing was imported`,
+        );
+      if (expected.sha256) {
+        const actual = digest.digest('hex');
+        v.check(
+          expected.sha256.toLowerCase() === actual,
+          'sha256',
+          `the bytes that arrived hash to ${actual}, not to the client's checksum; nothing was imported`,
+        );
+      }
+      v.throwIfAny();
+    };
     try {
       const result = await this.locks.run(ownerKey, () =>
-        this.ingest({ ownerKey, partnerId, privacyMode, source: 'csv', actor, progress }, batches(), () => ({
-          format: read.columns?.format ?? 'generic',
-          encoding: read.encoding ?? 'utf-8',
-          rejections,
-          rejectedCount,
-        })),
+        this.ingest(
+          { ownerKey, partnerId, privacyMode, source: 'csv', actor, progress, beforeCommit },
+          batches(),
+          () => ({
+            format: read.columns?.format ?? 'generic',
+            encoding: read.encoding ?? 'utf-8',
+            rejections,
+            rejectedCount,
+          }),
+        ),
       );
       progress.phase = 'done';
       progress.finishedAt = this.now().toISOString();
@@ -565,6 +639,8 @@ export class MappingApplication {
       source: 'csv' | 'manual';
       actor: Actor;
       progress: ImportProgress;
+      /** Throws to refuse the import once everything is read and staged, before it commits. */
+      beforeCommit?: () => void;
     },
     batches: AsyncIterable<AccountBatch> | Iterable<AccountBatch>,
     outcome: () => { format: string; encoding: string; rejections: RowError[]; rejectedCount: number },
@@ -689,6 +765,7 @@ export class MappingApplication {
         populations: populationCounts,
         keyCoverage,
       });
+      meta.beforeCommit?.();
       progress.phase = 'activating';
       const appended = await this.store.append(
         stream,
@@ -873,6 +950,7 @@ export class MappingApplication {
       throw DomainError.permissionDenied('a partner user may not set the vendor’s sharing');
     if (input.side === 'partner' && (actor.role === 'vendor_admin' || actor.role === 'pam'))
       throw DomainError.permissionDenied('only the partner sets what the partner shares');
+    if (isUuid(partnerId)) await this.requirePartnerKnown(partnerId);
     const command: SetSharingPolicy = { type: 'SetSharingPolicy', data: { ...input, partnerId } };
     const result = await handleCommand(
       this.store,

@@ -21,6 +21,7 @@ import {
 } from '@prm/grpc';
 import { createTestDatabase, skipUnlessPostgres } from '@prm/testing';
 import { company, csv, encode1251, thousandRowsWithTwentyBad } from '../testing/account-lists';
+import { givenPartners } from '../testing/partners';
 import { AccountListRepository } from './account-list.repository';
 import { MappingApplication, type MappingApplicationOptions } from './mapping.application';
 import { MAPPING_PROTO, MAPPING_SERVICE, PROTO_ROOT, startMappingGrpc } from './mapping.grpc';
@@ -153,6 +154,7 @@ function mappingGrpcSuite(
           maxImportBytes: 150_000,
           ...appOptions,
         });
+        await givenPartners(store, db, [{ partnerId: P1 }, { partnerId: P2 }, { partnerId: P3 }]);
         server = await startMappingGrpc(app, '127.0.0.1:0');
         client = unaryClient(`127.0.0.1:${server.port}`, MAPPING_PROTO, [PROTO_ROOT], MAPPING_SERVICE);
         streaming = streamingUpload(`127.0.0.1:${server.port}`);
@@ -507,6 +509,43 @@ function mappingGrpcSuite(
           );
           return true;
         });
+      });
+
+      it('a partner mapping never heard of (no PartnerRegistered): its import and sharing policy are NOT_FOUND, it never reaches the overlap summary', async () => {
+        const phantom = randomUUID();
+        const phantomUser = { id: 'user:phantom', role: 'partner_user', partnerId: phantom };
+        const before = await store.streamVersion(accountListStream(phantom));
+        await assert.rejects(
+          importCsv(admin, { owner: 'partner', partnerId: phantom }, partner1Csv()),
+          code(status.NOT_FOUND),
+        );
+        await assert.rejects(
+          importCsv(phantomUser, { owner: 'partner', partnerId: phantom }, partner1Csv()),
+          code(status.NOT_FOUND),
+        );
+        await assert.rejects(
+          streaming.upload(
+            { actor: phantomUser, options: { owner: 'partner', partnerId: phantom } },
+            Buffer.from(partner1Csv()),
+          ),
+          code(status.NOT_FOUND),
+        );
+        await assert.rejects(
+          call('setSharingPolicy', {
+            actor: admin,
+            partnerId: phantom,
+            side: 'vendor',
+            populations: { customer: 'accounts' },
+          }),
+          code(status.NOT_FOUND),
+        );
+        assert.equal(await store.streamVersion(accountListStream(phantom)), before);
+        assert.equal(await store.streamVersion(sharingPolicyStream(phantom)), null);
+        const summary = await call('getOverlapSummary', { actor: admin });
+        assert.ok(
+          (summary.partners as Array<{ partnerId: string }>).every((p) => p.partnerId !== phantom),
+          'the phantom partner is not in the summary',
+        );
       });
 
       it('streams a 1,000-row file with 20 bad rows: 980 kept, every bad row reported, progress readable', async () => {

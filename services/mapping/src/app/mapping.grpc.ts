@@ -2,6 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '@prm/domain';
 import {
   actorFrom,
+  CHECKED_IN_HANDLER,
+  clientStreamSignal,
+  NO_PARTNER,
+  PARTNER_ID_FIELD,
+  PartnerScope,
   PROTO_ROOT,
   startGrpcServerFor,
   type ActorMessage,
@@ -28,6 +33,12 @@ interface OptionsMessage {
   encoding?: string;
   privacyMode?: boolean;
   importId?: string;
+  rowCount?: number;
+  sha256?: string;
+}
+interface TrailerMessage {
+  rowCount?: number;
+  sha256?: string;
 }
 type Req = Record<string, unknown> & {
   actor?: ActorMessage | null;
@@ -142,11 +153,25 @@ function policyResponse(
   };
 }
 
-async function* dataAfterHeader(rest: AsyncIterator<Record<string, unknown>>): AsyncGenerator<Uint8Array> {
+/**
+ * The file's bytes after the header, up to the client's half-close; an optional trailer (the
+ * last message) lands in `trailer`. A broken stream throws (StreamInterruptedError) instead of ending.
+ */
+async function* dataAfterHeader(
+  rest: AsyncIterator<Record<string, unknown>>,
+  trailer: { value?: TrailerMessage },
+): AsyncGenerator<Uint8Array> {
   for (;;) {
     const next = await rest.next();
     if (next.done) return;
     const message = next.value;
+    if (trailer.value) {
+      throw DomainError.invalid([{ field: 'trailer', reason: 'must be the last message of the upload' }]);
+    }
+    if (message.part === 'trailer') {
+      trailer.value = (message.trailer as TrailerMessage | null) ?? {};
+      continue;
+    }
     if (message.part !== 'data') {
       throw DomainError.invalid([
         { field: 'header', reason: 'only the first message carries the header; send data after it' },
@@ -158,7 +183,7 @@ async function* dataAfterHeader(rest: AsyncIterator<Record<string, unknown>>): A
 }
 
 /** The gRPC methods of prm.mapping.v1.MappingService over the application layer. */
-export function mappingGrpcHandlers(app: MappingApplication) {
+export function mappingGrpcHandlers(app: MappingApplication, scope = mappingPartnerScope(app)) {
   const importOptions = (o: OptionsMessage | null | undefined) => ({
     owner: str(o?.owner),
     partnerId: str(o?.partnerId) || undefined,
@@ -167,13 +192,21 @@ export function mappingGrpcHandlers(app: MappingApplication) {
     importId: str(o?.importId) || undefined,
   });
   const importIdOf = (o: OptionsMessage | null | undefined) => str(o?.importId);
+  const checksOf = (o: OptionsMessage | null | undefined, trailer?: TrailerMessage) => ({
+    rowCount: int(trailer?.rowCount) ?? int(o?.rowCount),
+    sha256: str(trailer?.sha256) || str(o?.sha256) || undefined,
+  });
   return {
     async importAccountList(r: Req) {
       const actor = authorize('importAccountList', r);
       const options = importOptions(r.options);
       const content = (r.content as Uint8Array | undefined) ?? new Uint8Array();
       const importId = importIdOf(r.options) || randomUUID();
-      return importResponse(await app.importAccountList({ ...options, importId, content }, actor), importId);
+      const expected = () => checksOf(r.options);
+      return importResponse(
+        await app.importAccountList({ ...options, importId, content, expected }, actor),
+        importId,
+      );
     },
     async uploadAccountList(requests: AsyncIterable<Record<string, unknown>>) {
       const iterator = requests[Symbol.asyncIterator]();
@@ -185,9 +218,17 @@ export function mappingGrpcHandlers(app: MappingApplication) {
       }
       const header = first.value.header as Req;
       const actor = authorize('uploadAccountList', header);
+      await scope.check('importAccountList', header);
       const importId = importIdOf(header.options) || randomUUID();
+      const trailer: { value?: TrailerMessage } = {};
       const result = await app.importAccountList(
-        { ...importOptions(header.options), importId, content: dataAfterHeader(iterator) },
+        {
+          ...importOptions(header.options),
+          importId,
+          content: dataAfterHeader(iterator, trailer),
+          expected: () => checksOf(header.options, trailer.value),
+          signal: clientStreamSignal(requests),
+        },
         actor,
       );
       return importResponse(result, importId);
@@ -297,11 +338,42 @@ export function mappingGrpcHandlers(app: MappingApplication) {
   };
 }
 
+/**
+ * Where each method's request names its partner, for the one scope rule (libs/grpc PartnerScope):
+ * `partnerId`, the import options' partner, or the partner of the import a status asks about.
+ * The upload reads its header first and checks it as an import.
+ */
+export function mappingPartnerScope(app: MappingApplication): PartnerScope {
+  const optionsPartner = (r: Record<string, unknown>) => str((r.options as OptionsMessage | null)?.partnerId);
+  return new PartnerScope({
+    roles: ROLES,
+    rules: {
+      importAccountList: optionsPartner,
+      uploadAccountList: CHECKED_IN_HANDLER,
+      getImportStatus: (r) => app.importPartner(str(r.importId)),
+      getAccountList: PARTNER_ID_FIELD,
+      listAccounts: PARTNER_ID_FIELD,
+      setSharingPolicy: PARTNER_ID_FIELD,
+      getSharingPolicy: PARTNER_ID_FIELD,
+      getOverlapMatrix: PARTNER_ID_FIELD,
+      getOverlapSummary: NO_PARTNER,
+      listOverlapAccounts: PARTNER_ID_FIELD,
+      getDealAcceleration: PARTNER_ID_FIELD,
+    },
+    pamRuns: (pamId, partnerId) => app.pamRuns(pamId, partnerId),
+  });
+}
+
 /** What the mapping context serves over gRPC (for startGrpcServerFor and the embedded runtime). */
 export function mappingGrpcBinding(app: MappingApplication): GrpcBinding {
+  const scope = mappingPartnerScope(app);
   return {
     protoFiles: [MAPPING_PROTO],
-    services: { [MAPPING_SERVICE]: mappingGrpcHandlers(app) as unknown as GrpcBinding['services'][string] },
+    services: {
+      [MAPPING_SERVICE]: scope.wrap(
+        mappingGrpcHandlers(app, scope),
+      ) as unknown as GrpcBinding['services'][string],
+    },
   };
 }
 
@@ -309,6 +381,7 @@ export function startMappingGrpc(
   app: MappingApplication,
   address: string,
   log?: (line: string) => void,
+  options: { streamIdleTimeoutMs?: number } = {},
 ): Promise<RunningGrpcServer> {
-  return startGrpcServerFor(address, [mappingGrpcBinding(app)], log);
+  return startGrpcServerFor(address, [mappingGrpcBinding(app)], log, options);
 }

@@ -1,6 +1,9 @@
 import { dateFilter, DomainError, isUuid, Violations } from '@prm/domain';
 import {
   actorFrom,
+  NO_PARTNER,
+  PARTNER_ID_FIELD,
+  PartnerScope,
   PROTO_ROOT,
   startGrpcServerFor,
   type ActorMessage,
@@ -232,7 +235,30 @@ export function metricsGrpcBinding(app: MetricsApplication): GrpcBinding {
       },
     ]),
   );
-  return { protoFiles: [METRICS_PROTO], services: { [METRICS_SERVICE]: authorized as never } };
+  return {
+    protoFiles: [METRICS_PROTO],
+    services: { [METRICS_SERVICE]: metricsPartnerScope(app).wrap(authorized) as never },
+  };
+}
+
+/**
+ * Where each method's request names its partner, for the one scope rule (libs/grpc PartnerScope):
+ * the scorecard names one; the lists are narrowed to the PAM by authorize (pamId), the catalog
+ * and the channel metrics name none.
+ */
+export function metricsPartnerScope(app: MetricsApplication): PartnerScope {
+  return new PartnerScope({
+    roles: ROLES,
+    rules: {
+      getScorecard: PARTNER_ID_FIELD,
+      listQuadrant: NO_PARTNER,
+      listQuadrantMovements: NO_PARTNER,
+      topPartners: NO_PARTNER,
+      getChannelMetrics: NO_PARTNER,
+      getMetricCatalog: NO_PARTNER,
+    },
+    pamRuns: async (pamId, partnerId) => (await app.pamOf(partnerId)) === pamId,
+  });
 }
 
 export function startMetricsGrpc(

@@ -439,12 +439,34 @@ export class PartnersApplication {
         existingPartnerId: partnerId,
       });
     }
-    await this.identities.claim(partnerId, keys);
+    await this.claimIdentities(partnerId, keys, actor);
     try {
       return await this.execute(partnerId, command, actor);
     } catch (error) {
       await this.identities.release(partnerId, keys);
       throw error;
+    }
+  }
+
+  /**
+   * Claims the INN and web domain for the partner. The vendor's people learn which partner holds
+   * a taken one; a partner user does not (it would be a lookup oracle: any INN → its partner id).
+   */
+  private async claimIdentities(
+    partnerId: string,
+    keys: readonly IdentityKey[],
+    actor: Actor,
+  ): Promise<void> {
+    try {
+      await this.identities.claim(partnerId, keys);
+    } catch (error) {
+      if (actor.role !== 'partner_user' || !(error instanceof DomainError) || error.code !== 'ALREADY_EXISTS')
+        throw error;
+      const field = error.details.field === 'taxId' ? 'taxId' : 'website';
+      throw DomainError.alreadyExists(
+        `another partner is registered with this ${field === 'taxId' ? 'tax id' : 'website domain'}`,
+        { field },
+      );
     }
   }
 
@@ -472,7 +494,7 @@ export class PartnersApplication {
       if (updated.data.websiteDomain)
         newKeys.push({ kind: 'website_domain', value: updated.data.websiteDomain });
     }
-    await this.identities.claim(partnerId, newKeys);
+    await this.claimIdentities(partnerId, newKeys, actor);
     let result: CommandResult;
     try {
       result = await this.execute(partnerId, command, actor);

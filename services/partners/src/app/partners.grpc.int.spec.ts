@@ -4,7 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { PgliteDatabase, PostgresDatabase, type Database } from '@prm/database';
 import { SqlEventStore } from '@prm/event-store';
-import { fieldViolationsOf, unaryClient, type RunningGrpcServer, type UnaryClient } from '@prm/grpc';
+import {
+  ERROR_DETAILS_TRAILER,
+  fieldViolationsOf,
+  unaryClient,
+  type RunningGrpcServer,
+  type UnaryClient,
+} from '@prm/grpc';
 import { InProcessEventBus } from '@prm/messaging';
 import { ProjectionRunner } from '@prm/projections';
 import { createTestDatabase, eventually, skipUnlessPostgres } from '@prm/testing';
@@ -689,6 +695,30 @@ function partnersGrpcSuite(
       const changed = (await store.readStream(partnerStream(id))).at(-1)!;
       assert.equal(changed.type, 'PartnerTierChanged');
       assert.equal((changed.data as { discountPercent: number }).discountPercent, 35);
+    });
+
+    it('tells a partner user only that the INN or domain is taken, never which partner holds it; the vendor sees the holder', async () => {
+      const other = (
+        await call('registerPartner', registration({ taxId: '7732156672', website: 'oracle-probe.example' }))
+      ).partnerId as string;
+      const otherUser = { id: 'user:probe', role: 'partner_user', partnerId: other };
+      for (const change of [{ taxId: '7707083893' }, { website: 'romashka.ru' }]) {
+        await assert.rejects(
+          call('updatePartnerProfile', { actor: otherUser, partnerId: other, ...change }),
+          (e: ServiceError) => {
+            assert.equal(e.code, status.ALREADY_EXISTS, e.details);
+            assert.doesNotMatch(e.details, new RegExp(first));
+            const trailer = e.metadata.get(ERROR_DETAILS_TRAILER)[0]?.toString() ?? '';
+            assert.doesNotMatch(trailer, new RegExp(first));
+            assert.doesNotMatch(trailer, /existingPartnerId/);
+            return true;
+          },
+        );
+        await assert.rejects(
+          call('updatePartnerProfile', { actor: admin, partnerId: other, ...change }),
+          (e: ServiceError) => e.code === status.ALREADY_EXISTS && e.details.includes(first),
+        );
+      }
     });
   });
 }

@@ -1,6 +1,9 @@
 import { DomainError, isUuid } from '@prm/domain';
 import {
   actorFrom,
+  NO_PARTNER,
+  PARTNER_ID_FIELD,
+  PartnerScope,
   PROTO_ROOT,
   startGrpcServerFor,
   type ActorMessage,
@@ -435,12 +438,43 @@ function withAuthorization<H extends Record<string, (r: Req) => Promise<unknown>
   ) as H;
 }
 
+/** Methods whose request names no existing partner (registerPartner's partnerId is the new one's). */
+const NO_PARTNER_METHODS = new Set([
+  'registerPartner',
+  'listPartners',
+  'getJourneyFunnel',
+  'listStalledPartners',
+  'getPamWorkload',
+  'defineIdealPartnerProfile',
+  'defineProgram',
+]);
+
+/** Where each method's request names its partner, for the one scope rule (libs/grpc PartnerScope). */
+export function partnersPartnerScope(app: PartnersApplication): PartnerScope {
+  const methods = Object.keys(partnersGrpcHandlers(app, undefined as never));
+  return new PartnerScope({
+    roles: ROLES,
+    rules: Object.fromEntries(
+      methods.map((m) => [m, NO_PARTNER_METHODS.has(m) ? NO_PARTNER : PARTNER_ID_FIELD]),
+    ),
+    pamRuns: async (pamId, partnerId) =>
+      (
+        await app.db.query('SELECT 1 FROM partners_partner_summary WHERE partner_id = $1 AND pam_id = $2', [
+          partnerId,
+          pamId,
+        ])
+      ).length > 0,
+  });
+}
+
 /** The partners context's gRPC binding; the embedded runtime serves it beside the others. */
 export function partnersGrpcBinding(app: PartnersApplication): GrpcBinding {
   return {
     protoFiles: [PARTNERS_PROTO],
     services: {
-      [PARTNERS_SERVICE]: withAuthorization(partnersGrpcHandlers(app, new PartnersQueries(app.db))) as never,
+      [PARTNERS_SERVICE]: partnersPartnerScope(app).wrap(
+        withAuthorization(partnersGrpcHandlers(app, new PartnersQueries(app.db))),
+      ) as never,
     },
   };
 }
