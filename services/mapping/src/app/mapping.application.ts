@@ -38,6 +38,7 @@ import {
   type AccountRowView,
   type ListRow,
 } from './account-list.repository';
+import { OverlapThreads } from './overlap-threads';
 import { csvBatchesInThread, csvBatchesInWorker, workerAvailable, type CsvBatchSink } from './csv-batches';
 import { mappingMigrations } from './mapping.migrations';
 import { mappingPartnerViewProjection } from './partner-view.projection';
@@ -71,6 +72,12 @@ export interface MappingApplicationOptions {
    * false reads them on the calling thread).
    */
   importInWorker?: boolean;
+  /**
+   * Compute the full overlap matrix on two threads, a worker thread taking about half the
+   * partners over the same shared indexes (default true; false computes it on the calling
+   * thread). One partner's recompute always runs on the calling thread.
+   */
+  overlapInWorker?: boolean;
   /** Bad rows returned and stored per import at most (all are counted; default 10,000). */
   maxReportedRejections?: number;
   /**
@@ -245,6 +252,7 @@ export class MappingApplication {
   private readonly staleLists = new Set<string>();
   private readonly staleOwners = new Set<string>();
   private readonly locks = new KeyedLock();
+  private readonly threads = new OverlapThreads();
 
   private constructor(
     private readonly store: EventStore,
@@ -388,7 +396,11 @@ export class MappingApplication {
       return [];
     }
     const partners = [...this.partners.values()];
-    const counts = engine.computeAll(partners.map((p) => p.index));
+    const indexes = partners.map((p) => p.index);
+    const counts =
+      this.options.overlapInWorker !== false
+        ? this.threads.computeAll(engine, indexes)
+        : engine.computeAll(indexes);
     const computedAt = this.now().toISOString();
     return partners.map((partner, i) => {
       const computed: ComputedOverlap = {

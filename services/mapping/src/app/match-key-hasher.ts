@@ -1,5 +1,5 @@
-import { keyedHasher, type KeyedHasher } from '@prm/normalization';
 import type { AccountKeys } from '../domain';
+import { Hmac64 } from './hmac-sha256';
 
 /** Used when no per-deployment secret is configured; privacy mode is refused then. */
 const UNKEYED_SECRET = 'prm-mapping/no-deployment-secret';
@@ -10,13 +10,15 @@ const UNKEYED_SECRET = 'prm-mapping/no-deployment-secret';
  * hashed the same way, so a privacy-mode list matches a plain one.
  */
 export class MatchKeyHasher {
-  private readonly hmac: KeyedHasher;
+  private readonly hmac: Hmac64;
   /** Identifies the secret (never reveals it): lists hashed under another secret are rehashed or stale. */
   readonly fingerprint: string;
 
   constructor(readonly secret?: string) {
-    this.hmac = keyedHasher(secret ?? UNKEYED_SECRET);
-    this.fingerprint = this.hmac('prm-mapping/fingerprint').subarray(0, 8).toString('hex');
+    this.hmac = new Hmac64(secret ?? UNKEYED_SECRET);
+    const print = new Int32Array(2);
+    this.hmac.digestInto('prm-mapping/fingerprint', print, 0);
+    this.fingerprint = [...print].map((v) => (v >>> 0).toString(16).padStart(8, '0')).join('');
   }
 
   get keyed(): boolean {
@@ -47,11 +49,7 @@ export class MatchKeyHasher {
       out[at + 1] = 0;
       return;
     }
-    const digest = this.hmac(key);
-    let hi = digest.readInt32BE(0);
-    const lo = digest.readInt32BE(4);
-    if ((hi | lo) === 0) hi = 1; // (0, 0) means "no key"
-    out[at] = hi;
-    out[at + 1] = lo;
+    this.hmac.digestInto(key, out, at);
+    if ((out[at]! | out[at + 1]!) === 0) out[at] = 1; // (0, 0) means 'no key'
   }
 }

@@ -8,5 +8,6 @@ export * from './packed-list';
 export * from './key-table';
 export * from './list-index';
 export * from './overlap-engine';
+export * from './shared-arrays';
 export * from './sharing';
 export * from './account-csv-reader';

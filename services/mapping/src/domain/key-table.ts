@@ -1,29 +1,36 @@
+import { sharedInt32, sharedUint32 } from './shared-arrays';
+
 /**
  * An open-addressing hash table from a 64-bit key (two int32 halves, never both 0) to two
  * int32 values, in one interleaved typed array (hi, lo, value, extra per slot: a probe reads
  * one cache line). No per-entry objects, so millions of keys cost 16 bytes a slot. The keys
- * are HMAC output, already uniform, so the low half picks the slot.
+ * are HMAC output, already uniform, so the top bits of the low half pick the slot: keys
+ * grouped by those bits (a list's key run, see `ListIndex.run`) probe the table window by
+ * window, in slot order.
  */
 export class KeyTable {
   readonly slots: Int32Array;
   readonly mask: number;
+  /** A key's home slot is `lo >>> shift`. */
+  readonly shift: number;
 
   constructor(expected: number) {
     let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity * 4);
+    this.slots = sharedInt32(capacity * 4);
     for (let s = 0; s < capacity; s++) {
       this.slots[s * 4 + 2] = -1;
       this.slots[s * 4 + 3] = -1;
     }
     this.mask = capacity - 1;
+    this.shift = 32 - (31 - Math.clz32(capacity));
   }
 
   /** The slot holding the key (read its `value` / `extra`), or -1. */
   find(h: number, l: number): number {
     const slots = this.slots;
     const mask = this.mask;
-    let s = l & mask;
+    let s = l >>> this.shift;
     for (;;) {
       const at = s << 2;
       if (slots[at + 2] === -1) return -1;
@@ -42,7 +49,7 @@ export class KeyTable {
   putIfAbsent(h: number, l: number, value: number): number {
     const slots = this.slots;
     const mask = this.mask;
-    let s = l & mask;
+    let s = l >>> this.shift;
     for (;;) {
       const at = s << 2;
       const v = slots[at + 2];
@@ -82,7 +89,7 @@ export class KeyFilter {
   constructor(expected: number) {
     let size = 1024;
     while (size < expected * 16 && size < 1 << 27) size *= 2;
-    this.bits = new Uint32Array(size >>> 5);
+    this.bits = sharedUint32(size >>> 5);
     this.mask = size - 1;
   }
 

@@ -1,5 +1,6 @@
 import { KeyFilter, KeyTable } from './key-table';
 import { NO_KEY, type PackedList } from './packed-list';
+import { sharedInt32, sharedUint8 } from './shared-arrays';
 
 function find(parent: Int32Array, x: number): number {
   while (parent[x] !== x) {
@@ -34,6 +35,7 @@ export class ListIndex {
   readonly companyTax: Int32Array;
   /** With `tables`: every key → the companies that carry it. */
   readonly probe?: ProbeIndex;
+  private keyRun?: KeyRun;
   private memberStart?: Int32Array;
   private memberList?: Int32Array;
 
@@ -78,8 +80,8 @@ export class ListIndex {
       if (idOfRoot[r] === -1) idOfRoot[r] = count++;
       company[i] = idOfRoot[r]!;
     }
-    const population = new Uint8Array(count).fill(NO_KEY);
-    const tax = new Int32Array(count * 2);
+    const population = sharedUint8(count).fill(NO_KEY);
+    const tax = sharedInt32(count * 2);
     for (let i = 0; i < n; i++) {
       const c = company[i]!;
       if (list.population[i]! < population[c]!) population[c] = list.population[i]!;
@@ -93,10 +95,16 @@ export class ListIndex {
     this.companyPopulation = population;
     this.companyTax = tax;
     if (withTables) this.probe = buildProbe(list, company);
+    else this.keyRun = buildRun(list, company);
   }
 
   static build(list: PackedList, options: { tables?: boolean } = {}): ListIndex {
     return new ListIndex(list, options.tables ?? false);
+  }
+
+  /** Every key of the list grouped by bucket (built with the index of a list that probes, else on first use). */
+  get run(): KeyRun {
+    return (this.keyRun ??= buildRun(this.list, this.company));
   }
 
   get size(): number {
@@ -126,14 +134,71 @@ export class ListIndex {
   }
 }
 
+/** A key run has 2^RUN_BUCKET_BITS buckets: a key's bucket is the top bits of its low half. */
+export const RUN_BUCKET_BITS = 12;
+
+/**
+ * Every key a list carries, grouped by bucket (the top RUN_BUCKET_BITS bits of the key's low
+ * half, the bits that also pick a KeyTable's slot), in one typed array of (hi, lo, ref) triples:
+ * bucket b is entries [start[b], start[b + 1]). Probing a table bucket by bucket reads it in slot order, one
+ * window at a time, instead of at random. Built once per list, so a full matrix only reads it.
+ */
+export interface KeyRun {
+  start: Int32Array;
+  /** Entries. */
+  length: number;
+  /** Entry e is keys[3e] (hi), keys[3e + 1] (lo), keys[3e + 2] (ref: the key's company × 4 + its kind, 0 tax id, 1 domain, 2 name + country). */
+  entries: Int32Array;
+}
+
+function buildRun(list: PackedList, company: Int32Array): KeyRun {
+  const n = list.size;
+  const keys = list.keys;
+  const shift = 32 - RUN_BUCKET_BITS;
+  const start = sharedInt32((1 << RUN_BUCKET_BITS) + 1);
+  for (let j = 0; j < n * 3; j++) {
+    const h = keys[j * 2]!,
+      l = keys[j * 2 + 1]!;
+    if ((h | l) !== 0) start[(l >>> shift) + 1]++;
+  }
+  // Other spellings of a name are name + country keys (kind 2) of their account's company too.
+  const variants = list.variants;
+  const variantCount = variants?.count ?? 0;
+  for (let e = 0; e < variantCount; e++) start[(variants!.keys[e * 2 + 1]! >>> shift) + 1]++;
+  for (let b = 0; b < 1 << RUN_BUCKET_BITS; b++) start[b + 1] += start[b]!;
+  const total = start[1 << RUN_BUCKET_BITS]!;
+  const entries = sharedInt32(total * 3);
+  const fill = new Int32Array(start.subarray(0, 1 << RUN_BUCKET_BITS));
+  for (let i = 0; i < n; i++) {
+    const c = company[i]! * 4;
+    for (let k = 0; k < 3; k++) {
+      const h = keys[i * 6 + k * 2]!,
+        l = keys[i * 6 + k * 2 + 1]!;
+      if ((h | l) === 0) continue;
+      const at = fill[l >>> shift]++ * 3;
+      entries[at] = h;
+      entries[at + 1] = l;
+      entries[at + 2] = c + k;
+    }
+  }
+  for (let e = 0; e < variantCount; e++) {
+    const l = variants!.keys[e * 2 + 1]!;
+    const at = fill[l >>> shift]++ * 3;
+    entries[at] = variants!.keys[e * 2]!;
+    entries[at + 1] = l;
+    entries[at + 2] = company[variants!.account[e]!]! * 4 + 2;
+  }
+  return { start, length: total, entries };
+}
+
 /**
  * Every key of a list (all three kinds in one table: their hashes differ by kind) → its first
  * company (`value`) and, rarely, a chain of further companies with the same key (`extra` →
  * `moreCompany` / `moreNext`), e.g. two companies of the same name with different tax ids.
  */
 export interface ProbeIndex {
-  table: KeyTable;
-  filter: KeyFilter;
+  table: Pick<KeyTable, 'slots' | 'mask' | 'shift'>;
+  filter: Pick<KeyFilter, 'bits' | 'mask'>;
   moreCompany: Int32Array;
   moreNext: Int32Array;
 }
@@ -180,7 +245,11 @@ function buildProbe(list: PackedList, company: Int32Array): ProbeIndex {
     table.setExtra(slot, more);
     more++;
   }
-  return { table, filter, moreCompany, moreNext };
+  const sharedCompany = sharedInt32(Math.max(1, more));
+  sharedCompany.set(moreCompany.subarray(0, more));
+  const sharedNext = sharedInt32(Math.max(1, more));
+  sharedNext.set(moreNext.subarray(0, more));
+  return { table, filter, moreCompany: sharedCompany, moreNext: sharedNext };
 }
 
 export { find as findRoot };

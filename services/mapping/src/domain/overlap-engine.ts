@@ -1,5 +1,49 @@
-import type { ListIndex } from './list-index';
+import { RUN_BUCKET_BITS, type KeyRun, type ProbeIndex } from './list-index';
 import { NO_KEY } from './packed-list';
+
+/**
+ * What the engine reads of a partner's list: its companies and its key run. A `ListIndex` is
+ * one; so is the plain object of its (shared) typed arrays that a worker thread receives.
+ */
+export interface PartnerSide {
+  readonly companyCount: number;
+  readonly companyPopulation: Uint8Array;
+  readonly companyTax: Int32Array;
+  readonly run: KeyRun;
+}
+
+/** What the engine reads of the vendor's list: its companies and its probe table (a `ListIndex` built with tables). */
+export interface VendorSide {
+  readonly companyCount: number;
+  readonly companyPopulation: Uint8Array;
+  readonly companyTax: Int32Array;
+  readonly probe?: ProbeIndex;
+}
+
+/** The typed arrays of a side only, to post to a worker thread (shared, so nothing is copied). */
+export function partnerSideOf(p: PartnerSide): PartnerSide {
+  return {
+    companyCount: p.companyCount,
+    companyPopulation: p.companyPopulation,
+    companyTax: p.companyTax,
+    run: p.run,
+  };
+}
+
+export function vendorSideOf(v: VendorSide): VendorSide {
+  const probe = v.probe!;
+  return {
+    companyCount: v.companyCount,
+    companyPopulation: v.companyPopulation,
+    companyTax: v.companyTax,
+    probe: {
+      table: { slots: probe.table.slots, mask: probe.table.mask, shift: probe.table.shift },
+      filter: { bits: probe.filter.bits, mask: probe.filter.mask },
+      moreCompany: probe.moreCompany,
+      moreNext: probe.moreNext,
+    },
+  };
+}
 
 /** Counts of one vendor × partner mapping. */
 export interface OverlapCounts {
@@ -22,43 +66,22 @@ export interface OverlapComponent {
 }
 
 /**
- * Key hits of one partner against the vendor's table, entries [start, end): partner account `account[e]` matched
- * key kind `kind[e]` of the table slot whose first company is `company[e]` (more companies in
- * the chain `more[e]`, usually -1).
+ * Key hits of one partner against the vendor's table, entries [start, end) of `hit`, triples
+ * (ref, company, more): the partner's key `ref` (its company × 4 + key kind) is in the table slot
+ * whose first company is `company` (more companies in the chain `more`, usually -1).
  */
 interface Hits {
-  /** Hits are entries [start, end) of the arrays. */
   start: number;
   end: number;
-  account: Int32Array;
-  kind: Uint8Array;
-  company: Int32Array;
-  more: Int32Array;
-}
-
-function newHits(capacity: number): Hits {
-  return {
-    start: 0,
-    end: 0,
-    account: new Int32Array(capacity),
-    kind: new Uint8Array(capacity),
-    company: new Int32Array(capacity),
-    more: new Int32Array(capacity),
-  };
+  hit: Int32Array;
 }
 
 /** Typed arrays kept between calls and grown as needed, so full-matrix runs allocate (almost) nothing. */
 class Scratch {
   private readonly int32 = new Map<string, Int32Array>();
-  private readonly uint8 = new Map<string, Uint8Array>();
   ints(name: string, size: number): Int32Array {
     let a = this.int32.get(name);
     if (!a || a.length < size) this.int32.set(name, (a = new Int32Array(Math.ceil(size * 1.25))));
-    return a;
-  }
-  bytes(name: string, size: number): Uint8Array {
-    let a = this.uint8.get(name);
-    if (!a || a.length < size) this.uint8.set(name, (a = new Uint8Array(Math.ceil(size * 1.25))));
     return a;
   }
 }
@@ -72,10 +95,8 @@ function find(parent: Int32Array, x: number): number {
   return x;
 }
 
-/** Slots per radix partition of the batch probe: 2^14 slots × 16 bytes = 256 KiB, an L2's worth. */
-const PARTITION_SLOT_BITS = 14;
-/** Key hits gathered per batch of partners in `computeAll` (bounds its scratch memory). */
-const BATCH_KEYS = 4_000_000;
+/** Key-run entries gathered per batch of partners in `computeAll` (bounds its scratch memory). */
+const BATCH_KEYS = 6_000_000;
 
 /**
  * Hash-joins partner lists against the vendor's (indexed once), in typed arrays. A match is a
@@ -94,210 +115,107 @@ export class OverlapEngine {
   private strongest = new Uint8Array(0);
   private readonly scratch = new Scratch();
 
-  constructor(readonly vendor: ListIndex) {
+  constructor(readonly vendor: VendorSide) {
     if (!vendor.probe) throw new Error('the vendor list must be indexed with tables');
     this.vendorNode = new Int32Array(vendor.companyCount).fill(-1);
     this.nodeVendor = new Int32Array(vendor.companyCount);
   }
 
-  compute(partner: ListIndex): OverlapCounts;
-  compute(partner: ListIndex, collect: true): OverlapCounts & { components: OverlapComponent[] };
-  compute(partner: ListIndex, collect = false): OverlapCounts & { components?: OverlapComponent[] } {
+  compute(partner: PartnerSide): OverlapCounts;
+  compute(partner: PartnerSide, collect: true): OverlapCounts & { components: OverlapComponent[] };
+  compute(partner: PartnerSide, collect = false): OverlapCounts & { components?: OverlapComponent[] } {
     return this.countFromHits(partner, this.probeDirect(partner), collect);
   }
 
   /**
-   * Every partner's counts, same as `compute` one by one, but the probes of a batch of partners
-   * are radix-partitioned by table slot first, so the vendor's table is read window by window
-   * from cache instead of at random from memory.
+   * Every partner's counts, same as `compute` one by one, but a batch of partners probes the
+   * vendor's table bucket by bucket of their key runs: each bucket's window of the table is
+   * read from memory once for the whole batch and probed from cache by every partner in turn.
    */
-  computeAll(partners: readonly ListIndex[]): OverlapCounts[] {
+  computeAll(partners: readonly PartnerSide[]): OverlapCounts[] {
     const out: OverlapCounts[] = [];
     let start = 0;
     while (start < partners.length) {
       let end = start;
       let keys = 0;
-      while (end < partners.length && (end === start || keys + probeCount(partners[end]) <= BATCH_KEYS)) {
-        keys += probeCount(partners[end]);
+      while (end < partners.length && (end === start || keys + partners[end].run.length <= BATCH_KEYS)) {
+        keys += partners[end].run.length;
         end++;
       }
-      const hits = this.probePartitioned(partners.slice(start, end));
+      const hits = this.probeWindows(partners.slice(start, end));
       for (let p = start; p < end; p++) out.push(this.countFromHits(partners[p], hits[p - start]!));
       start = end;
     }
     return out;
   }
 
-  private probeDirect(partner: ListIndex): Hits {
+  /** One partner: its key run in bucket order walks the vendor's table in slot order. */
+  private probeDirect(partner: PartnerSide): Hits {
     const probe = this.vendor.probe!;
     const slots = probe.table.slots;
-    const mask = probe.table.mask;
-    const keys = partner.list.keys;
-    const hits = newHits(Math.max(16, partner.size));
-    for (let i = 0; i < partner.size; i++) {
-      for (let k = 0; k < 3; k++) {
-        const h = keys[i * 6 + k * 2],
-          l = keys[i * 6 + k * 2 + 1];
-        if ((h | l) === 0 || !probe.filter.mayHave(h)) continue;
-        let at = (l & mask) << 2;
-        while (slots[at + 2] !== -1 && (slots[at + 1] !== l || slots[at] !== h))
-          at = (at + 4) & ((mask << 2) | 3);
-        if (slots[at + 2] === -1) continue;
-        if (hits.end === hits.account.length) growHits(hits);
-        hits.account[hits.end] = i;
-        hits.kind[hits.end] = k;
-        hits.company[hits.end] = slots[at + 2];
-        hits.more[hits.end] = slots[at + 3];
-        hits.end++;
-      }
-    }
-    // Other spellings of the partner's names: name + country hits of their accounts.
-    const variants = partner.list.variants;
-    for (let e = 0; e < (variants?.count ?? 0); e++) {
-      const h = variants!.keys[e * 2]!,
-        l = variants!.keys[e * 2 + 1]!;
-      if (!probe.filter.mayHave(h)) continue;
-      let at = (l & mask) << 2;
-      while (slots[at + 2] !== -1 && (slots[at + 1] !== l || slots[at] !== h))
-        at = (at + 4) & ((mask << 2) | 3);
-      if (slots[at + 2] === -1) continue;
-      if (hits.end === hits.account.length) growHits(hits);
-      hits.account[hits.end] = variants!.account[e]!;
-      hits.kind[hits.end] = 2;
-      hits.company[hits.end] = slots[at + 2];
-      hits.more[hits.end] = slots[at + 3];
-      hits.end++;
-    }
-    return hits;
-  }
-
-  private probePartitioned(partners: readonly ListIndex[]): Hits[] {
-    const probe = this.vendor.probe!;
-    const slots = probe.table.slots;
-    const mask = probe.table.mask;
-    const slotBits = 31 - Math.clz32(mask + 1);
-    const shift = Math.min(slotBits, PARTITION_SLOT_BITS);
-    const partitions = 1 << (slotBits - shift);
+    const shift = probe.table.shift;
+    const wrap = (probe.table.mask << 2) | 3;
     const filterBits = probe.filter.bits;
     const filterMask = probe.filter.mask;
-    // Pass 1: which keys may be in the table (the filter, from cache) and how many fall in each partition.
-    const counts = new Int32Array(partitions + 1);
-    let keyCount = 0;
-    for (const partner of partners) keyCount += probeCount(partner);
-    const candidate = this.scratch.bytes('candidate', keyCount);
-    let total = 0;
-    let base = 0;
-    // Keys j < size × 3 are the accounts' (ref j = account × 3 + kind), then the variant name keys.
-    for (let p = 0; p < partners.length; p++) {
-      const keys = partners[p].list.keys;
-      const n = partners[p].size * 3;
-      for (let j = 0; j < n; j++) {
-        const h = keys[j * 2],
-          l = keys[j * 2 + 1];
-        let flag = 0;
-        if ((h | l) !== 0) {
-          const fb = h & filterMask;
-          if ((filterBits[fb >>> 5] & (1 << (fb & 31))) !== 0) {
-            flag = 1;
-            counts[((l & mask) >>> shift) + 1]++;
-            total++;
-          }
-        }
-        candidate[base + j] = flag;
-      }
-      base += n;
-      const variants = partners[p].list.variants;
-      for (let e = 0; e < (variants?.count ?? 0); e++) {
-        const h = variants!.keys[e * 2]!;
-        const fb = h & filterMask;
-        let flag = 0;
-        if ((filterBits[fb >>> 5] & (1 << (fb & 31))) !== 0) {
-          flag = 1;
-          counts[((variants!.keys[e * 2 + 1]! & mask) >>> shift) + 1]++;
-          total++;
-        }
-        candidate[base + e] = flag;
-      }
-      base += variants?.count ?? 0;
-    }
-    for (let q = 0; q < partitions; q++) counts[q + 1] += counts[q];
-    // Pass 2: scatter (hi, lo, account × 3 + kind, partner) by partition.
-    const H = this.scratch.ints('h', total);
-    const L = this.scratch.ints('l', total);
-    const REF = this.scratch.ints('ref', total);
-    const WHO = this.scratch.ints('who', total);
-    const fill = counts.slice(0, partitions);
-    base = 0;
-    for (let p = 0; p < partners.length; p++) {
-      const keys = partners[p].list.keys;
-      const n = partners[p].size * 3;
-      for (let j = 0; j < n; j++) {
-        if (candidate[base + j] === 0) continue;
-        const l = keys[j * 2 + 1];
-        const at = fill[(l & mask) >>> shift]++;
-        H[at] = keys[j * 2];
-        L[at] = l;
-        REF[at] = j;
-        WHO[at] = p;
-      }
-      base += n;
-      const variants = partners[p].list.variants;
-      for (let e = 0; e < (variants?.count ?? 0); e++) {
-        if (candidate[base + e] === 0) continue;
-        const l = variants!.keys[e * 2 + 1]!;
-        const at = fill[(l & mask) >>> shift]++;
-        H[at] = variants!.keys[e * 2]!;
-        L[at] = l;
-        REF[at] = variants!.account[e]! * 3 + 2;
-        WHO[at] = p;
-      }
-      base += variants?.count ?? 0;
-    }
-    // Pass 3: probe partition by partition; hits are compacted in place (H = company, L = more).
+    const { length, entries } = partner.run;
+    const hit = new Int32Array(length * 3);
     let found = 0;
-    const perPartner = new Int32Array(partners.length + 1);
-    for (let e = 0; e < total; e++) {
-      const h = H[e],
-        l = L[e];
-      let at = (l & mask) << 2;
-      while (slots[at + 2] !== -1 && (slots[at + 1] !== l || slots[at] !== h))
-        at = (at + 4) & ((mask << 2) | 3);
+    for (let e = 0; e < length * 3; e += 3) {
+      const h = entries[e],
+        l = entries[e + 1];
+      const fb = h & filterMask;
+      if ((filterBits[fb >>> 5] & (1 << (fb & 31))) === 0) continue;
+      let at = (l >>> shift) << 2;
+      while (slots[at + 2] !== -1 && (slots[at + 1] !== l || slots[at] !== h)) at = (at + 4) & wrap;
       if (slots[at + 2] === -1) continue;
-      H[found] = slots[at + 2];
-      L[found] = slots[at + 3];
-      REF[found] = REF[e];
-      WHO[found] = WHO[e];
-      perPartner[WHO[e] + 1]++;
+      hit[found * 3] = entries[e + 2];
+      hit[found * 3 + 1] = slots[at + 2];
+      hit[found * 3 + 2] = slots[at + 3];
       found++;
     }
-    // Pass 4: hits grouped by partner, in one set of arrays.
-    for (let p = 0; p < partners.length; p++) perPartner[p + 1] += perPartner[p];
-    const account = this.scratch.ints('account', found);
-    const kind = this.scratch.bytes('kind', found);
-    const company = this.scratch.ints('company', found);
-    const more = this.scratch.ints('more', found);
-    const next = perPartner.slice(0, partners.length);
-    for (let e = 0; e < found; e++) {
-      const at = next[WHO[e]]++;
-      const ref = REF[e];
-      const k = ref % 3;
-      account[at] = (ref - k) / 3;
-      kind[at] = k;
-      company[at] = H[e];
-      more[at] = L[e];
+    return { start: 0, end: found, hit };
+  }
+
+  /**
+   * A batch of partners, bucket by bucket: bucket b of every partner's key run probes the same
+   * window of the vendor's table (the slots whose top bits are b), which stays in cache while
+   * the batch goes through it. Partner p's hits fill its own range of the scratch arrays.
+   */
+  private probeWindows(partners: readonly PartnerSide[]): Hits[] {
+    const probe = this.vendor.probe!;
+    const slots = probe.table.slots;
+    const shift = probe.table.shift;
+    const wrap = (probe.table.mask << 2) | 3;
+    const runs = partners.map((p) => p.run);
+    const offset = new Int32Array(partners.length + 1);
+    for (let p = 0; p < partners.length; p++) offset[p + 1] = offset[p] + runs[p].length;
+    const hit = this.scratch.ints('hit', offset[partners.length] * 3);
+    const fill = offset.slice(0, partners.length);
+    const buckets = 1 << RUN_BUCKET_BITS;
+    for (let b = 0; b < buckets; b++) {
+      for (let p = 0; p < runs.length; p++) {
+        const { start, entries } = runs[p];
+        const end = start[b + 1] * 3;
+        let found = fill[p] * 3;
+        for (let e = start[b] * 3; e < end; e += 3) {
+          const h = entries[e],
+            l = entries[e + 1];
+          let at = (l >>> shift) << 2;
+          while (slots[at + 2] !== -1 && (slots[at + 1] !== l || slots[at] !== h)) at = (at + 4) & wrap;
+          if (slots[at + 2] === -1) continue;
+          hit[found] = entries[e + 2];
+          hit[found + 1] = slots[at + 2];
+          hit[found + 2] = slots[at + 3];
+          found += 3;
+        }
+        fill[p] = found / 3;
+      }
     }
-    return partners.map((_, p) => ({
-      start: perPartner[p],
-      end: perPartner[p + 1],
-      account,
-      kind,
-      company,
-      more,
-    }));
+    return partners.map((_, p) => ({ start: offset[p], end: fill[p], hit }));
   }
 
   private countFromHits(
-    partner: ListIndex,
+    partner: PartnerSide,
     hits: Hits,
     collect = false,
   ): OverlapCounts & { components?: OverlapComponent[] } {
@@ -308,7 +226,6 @@ export class OverlapEngine {
     const vendorNode = this.vendorNode;
     const nodeVendor = this.nodeVendor;
     const nP = partner.companyCount;
-    const pCompany = partner.company;
     const pTax = partner.companyTax;
     const vTax = vendor.companyTax;
     if (this.parent.length < nP + vendor.companyCount) {
@@ -317,16 +234,18 @@ export class OverlapEngine {
     }
     const parent = this.parent;
     const strongest = this.strongest;
+    const hit = hits.hit;
     strongest.fill(NO_KEY, 0, nP);
     for (let i = 0; i < nP; i++) parent[i] = i;
     let nodes = nP;
     try {
       for (let e = hits.start; e < hits.end; e++) {
-        const pc = pCompany[hits.account[e]];
-        const k = hits.kind[e];
+        const ref = hit[e * 3];
+        const pc = ref >> 2;
+        const k = ref & 3;
         // The key's first company, then (rarely) the others that carry it too.
-        let v = hits.company[e];
-        let more = hits.more[e];
+        let v = hit[e * 3 + 1];
+        let more = hit[e * 3 + 2];
         for (;;) {
           let linked = true;
           if (k === 2) {
@@ -412,22 +331,4 @@ export class OverlapEngine {
       for (let node = nP; node < nodes; node++) vendorNode[nodeVendor[node - nP]] = -1;
     }
   }
-}
-
-/** Keys a partner list probes with: three an account, plus its variant name keys. */
-function probeCount(partner: ListIndex): number {
-  return partner.size * 3 + (partner.list.variants?.count ?? 0);
-}
-
-function growHits(hits: Hits): void {
-  const capacity = hits.account.length * 2;
-  const account = new Int32Array(capacity);
-  account.set(hits.account);
-  const kind = new Uint8Array(capacity);
-  kind.set(hits.kind);
-  const company = new Int32Array(capacity);
-  company.set(hits.company);
-  const more = new Int32Array(capacity);
-  more.set(hits.more);
-  Object.assign(hits, { account, kind, company, more });
 }
