@@ -91,6 +91,9 @@ export class PartnerScope {
       string | null | undefined
     >) {
       if (!partnerId) continue;
+      // Checked here too, before the view is asked: a malformed id reached PostgreSQL's uuid
+      // column as INTERNAL (found by the fuzzer once the scope ran ahead of the handlers' checks).
+      if (!isUuid(partnerId)) throw DomainError.invalid([{ field: 'partnerId', reason: 'must be a UUID' }]);
       if (!(await this.options.pamRuns(actor.id, partnerId.toLowerCase())))
         throw DomainError.permissionDenied(
           `a PAM reaches only the partners it runs; ${partnerId} is not one of them`,
