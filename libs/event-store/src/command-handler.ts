@@ -5,6 +5,8 @@ import { WrongExpectedVersionError, type EventStore } from './event-store';
 /** Who, when and why, passed with every command. */
 export type CommandMetadata = Pick<EventMetadata, 'correlationId' | 'actor' | 'occurredAt'> & {
   causationId?: string | null;
+  /** Anything else the events should carry, e.g. the hash of an idempotent request. */
+  [extra: string]: unknown;
 };
 
 /** A pure decider (Emmett style): no I/O, no clock; time and ids arrive on the command. */

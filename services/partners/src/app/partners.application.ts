@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataOf } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError, isUuid } from '@prm/domain';
+import { DomainError, isUuid, requestHash, uuidV5 } from '@prm/domain';
 import { handleCommand, type CommandMetadata, type EventStore } from '@prm/event-store';
 import {
   DEFAULT_PAM_CAPACITY,
@@ -42,6 +42,9 @@ export interface Actor {
   /** For a partner user: the partner it belongs to (it may touch nothing else). */
   partnerId?: string;
 }
+
+/** Namespace of the partner ids derived from a client's request id (UUID v5). */
+const REGISTER_PARTNER_NAMESPACE = '4c0d6a52-7f5e-5b8e-9a3f-2f1b0c9d8e71';
 
 export interface CommandResult {
   partnerId: string;
@@ -198,16 +201,14 @@ export class PartnersApplication {
     partnerId: string,
     command: PartnerCommand,
     actor: Actor,
+    extraMetadata: Record<string, unknown> = {},
   ): Promise<CommandResult & { state: PartnerState }> {
     let result;
     try {
-      result = await handleCommand(
-        this.store,
-        partnerStream(partnerId),
-        partnerDecider,
-        command,
-        this.metadata(actor),
-      );
+      result = await handleCommand(this.store, partnerStream(partnerId), partnerDecider, command, {
+        ...this.metadata(actor),
+        ...extraMetadata,
+      });
     } catch (error) {
       // The decider refuses any command but registration on an empty stream; name the partner.
       if (isNotRegistered(error)) {
@@ -413,12 +414,29 @@ export class PartnersApplication {
     input: Omit<RegisterPartner['data'], 'at' | 'partnerId' | 'checklist'> & {
       partnerId?: string;
       program?: string;
+      /**
+       * The client's idempotency key: the same key with the same body returns the first
+       * registration; with another body it is ALREADY_EXISTS.
+       */
+      requestId?: string;
     },
     actor: Actor,
   ): Promise<CommandResult> {
-    const partnerId = input.partnerId || randomUUID();
+    const { requestId, ...body } = input;
+    if (requestId !== undefined && (requestId.length < 1 || requestId.length > 200))
+      throw DomainError.invalid([{ field: 'requestId', reason: 'must be 1 to 200 characters' }]);
+    // As RegisterDeal: a request id gives the partner a deterministic id (per caller), so a retry
+    // lands on the same stream and the store's 'no-stream' lets one registration in.
+    const hash = requestId ? requestHash(body) : undefined;
+    const partnerId =
+      input.partnerId ||
+      (requestId ? uuidV5(`${actor.id}|${requestId}`, REGISTER_PARTNER_NAMESPACE) : randomUUID());
     this.requireUuid('partnerId', partnerId);
-    const { program: programName, ...profile } = input;
+    if (hash) {
+      const replay = await this.replayedRegistration(partnerId, hash, requestId!);
+      if (replay) return replay;
+    }
+    const { program: programName, ...profile } = body;
     const checklist = checklistOf(await this.program(programName ?? 'default'));
     const command: RegisterPartner = {
       type: 'RegisterPartner',
@@ -441,11 +459,40 @@ export class PartnersApplication {
     }
     await this.claimIdentities(partnerId, keys, actor);
     try {
-      return await this.execute(partnerId, command, actor);
+      return await this.execute(partnerId, command, actor, hash ? { requestHash: hash } : {});
     } catch (error) {
+      if (hash) {
+        // The same request won a race: its claims are this partner id's too; keep them, answer as it did.
+        const replay = await this.replayedRegistration(partnerId, hash, requestId!);
+        if (replay) return replay;
+      }
       await this.identities.release(partnerId, keys);
       throw error;
     }
+  }
+
+  /**
+   * The first answer to a registration sent again under the same request id, from the events it
+   * appended (marked with its request hash); ALREADY_EXISTS when the id came with another body.
+   */
+  private async replayedRegistration(
+    partnerId: string,
+    hash: string,
+    requestId: string,
+  ): Promise<CommandResult | null> {
+    const history = await this.store.readStream(partnerStream(partnerId));
+    if (history.length === 0) return null;
+    if (history[0]!.metadata.requestHash !== hash)
+      throw DomainError.alreadyExists(
+        `requestId ${requestId} was already used for another registration; send a new requestId for a new partner`,
+        { field: 'requestId' },
+      );
+    const first = history.filter((e) => e.metadata.requestHash === hash);
+    return {
+      partnerId,
+      version: first[first.length - 1]!.streamVersion,
+      events: first.map((e) => ({ type: e.type, data: e.data }) as PartnerEvent),
+    };
   }
 
   /**

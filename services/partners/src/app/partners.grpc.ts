@@ -129,6 +129,7 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
         await app.registerPartner(
           {
             partnerId: str(r.partnerId) || undefined,
+            requestId: str(r.requestId) || undefined,
             program: str(r.program) || undefined,
             legalName: str(r.legalName),
             country: str(r.country),
