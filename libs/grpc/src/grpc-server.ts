@@ -155,10 +155,10 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
           const idle = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
           Promise.resolve()
             .then(() => {
+              // The `idempotency-key` metadata, checked before the stream is read (clientStreamIdempotencyKey).
+              const idempotencyKey = idempotencyKeyOf(call.metadata);
               // The stream's signal stays reachable through the checked messages (clientStreamSignal).
               const messages = clientMessages(call, idle);
-              // So is the `idempotency-key` metadata, checked (clientStreamIdempotencyKey).
-              const idempotencyKey = idempotencyKeyOf(call.metadata);
               return handler(
                 Object.assign(checkedStream(messages), { signal: messages.signal, idempotencyKey }) as never,
               );
