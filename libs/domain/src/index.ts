@@ -5,3 +5,4 @@ export * from './ids';
 export * from './ideal-partner-fit';
 export * from './time';
 export * from './bounds';
+export * from './idempotency';

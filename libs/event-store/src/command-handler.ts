@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventMetadata, EventToAppend } from '@prm/contracts';
+import type { EventMetadata, EventToAppend, RecordedEvent } from '@prm/contracts';
 import { WrongExpectedVersionError, type EventStore } from './event-store';
 
 /** Who, when and why, passed with every command. */
@@ -20,6 +20,12 @@ export interface HandleOptions {
   /** Attempts on a version conflict before giving up (default 3). */
   maxAttempts?: number;
   schemaVersion?: number;
+  /**
+   * An idempotent command's first events, found in the stream as read (e.g. by their request
+   * id metadata): when it returns them, nothing is decided or appended and they are the answer.
+   * It runs on every attempt, so a retry that lost a race answers as the winner did.
+   */
+  replay?: (history: readonly RecordedEvent[]) => readonly RecordedEvent[] | null;
 }
 
 export class ConcurrencyRetriesExhaustedError extends Error {
@@ -52,6 +58,13 @@ export async function handleCommand<C, E extends { type: string; data: unknown }
     for (const recorded of history)
       state = decider.evolve(state, { type: recorded.type, data: recorded.data } as E);
     const version = history.length === 0 ? null : history[history.length - 1]!.streamVersion;
+    const replayed = options.replay?.(history);
+    if (replayed && replayed.length > 0)
+      return {
+        events: replayed.map((e) => ({ type: e.type, data: e.data }) as E),
+        nextExpectedVersion: replayed[replayed.length - 1]!.streamVersion,
+        state,
+      };
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, nextExpectedVersion: version, state };
     const toAppend: EventToAppend[] = events.map((e) => ({

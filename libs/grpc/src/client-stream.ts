@@ -27,6 +27,11 @@ export function clientStreamSignal(messages: AsyncIterable<unknown>): AbortSigna
   return (messages as Partial<ClientMessages>).signal;
 }
 
+/** The checked `idempotency-key` metadata of a client stream (what a unary request gets as requestId). */
+export function clientStreamIdempotencyKey(messages: AsyncIterable<unknown>): string | undefined {
+  return (messages as { idempotencyKey?: string }).idempotencyKey;
+}
+
 const HIGH_WATER = 16;
 
 /**

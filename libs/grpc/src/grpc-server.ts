@@ -1,4 +1,5 @@
 import {
+  Metadata,
   Server,
   ServerCredentials,
   loadPackageDefinition,
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
+import { DomainError, requestIdProblem } from '@prm/domain';
 import { toGrpcError } from './grpc-errors';
 import { checkedStream, checkRequest, guardedDeserializer, loadProtoRoot } from './request-guard';
 import { clientMessages, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './client-stream';
@@ -83,10 +85,24 @@ export interface RunningGrpcServer {
 /** Request metadata a client may send instead of a command's `requestId` field (the field wins). */
 export const IDEMPOTENCY_KEY = 'idempotency-key';
 
-function withIdempotencyKey(request: unknown, key: string | Buffer | undefined): unknown {
+/**
+ * The `idempotency-key` metadata, checked like the field it stands for (printable, 1-200
+ * characters: libs/domain requestIdProblem): a bad one is INVALID_ARGUMENT naming the metadata,
+ * never echoed back later in an ALREADY_EXISTS message.
+ */
+export function idempotencyKeyOf(metadata: Metadata): string | undefined {
+  const values = metadata.get(IDEMPOTENCY_KEY);
+  if (values.length === 0) return undefined;
+  const key = values.length === 1 && typeof values[0] === 'string' ? values[0] : undefined;
+  const problem = key === undefined ? 'must be sent once, as text' : requestIdProblem(key);
+  if (problem) throw DomainError.invalid([{ field: IDEMPOTENCY_KEY, reason: problem }]);
+  return key;
+}
+
+function withIdempotencyKey(request: unknown, key: string | undefined): unknown {
   if (key === undefined || !request || typeof request !== 'object') return request;
   const r = request as Record<string, unknown>;
-  return r.requestId ? r : { ...r, requestId: String(key) };
+  return r.requestId ? r : { ...r, requestId: key };
 }
 
 function lookup(root: GrpcObject, name: string): ServiceDefinition {
@@ -139,9 +155,13 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
           const idle = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
           Promise.resolve()
             .then(() => {
+              // The `idempotency-key` metadata, checked before the stream is read (clientStreamIdempotencyKey).
+              const idempotencyKey = idempotencyKeyOf(call.metadata);
               // The stream's signal stays reachable through the checked messages (clientStreamSignal).
               const messages = clientMessages(call, idle);
-              return handler(Object.assign(checkedStream(messages), { signal: messages.signal }) as never);
+              return handler(
+                Object.assign(checkedStream(messages), { signal: messages.signal, idempotencyKey }) as never,
+              );
             })
             .then(
               (response) => callback(null, response),
@@ -156,7 +176,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
         Promise.resolve()
           .then(() => {
             checkRequest(call.request);
-            return handler(withIdempotencyKey(call.request, call.metadata.get(IDEMPOTENCY_KEY)[0]) as never);
+            return handler(withIdempotencyKey(call.request, idempotencyKeyOf(call.metadata)) as never);
           })
           .then(
             (response) => callback(null, response),

@@ -38,6 +38,15 @@ export const AccountListImportedData = z.object({
     })
     .optional()
     .describe('How many accepted accounts carry each matching key.'),
+  importId: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'The client’s id of this import (ImportOptions.import_id or `idempotency-key`), when it gave one: ' +
+        'the same id sent again is answered from this event, not imported twice.',
+    ),
 });
 
 export const SharingPolicyChangedData = z.object({

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PROGRAM_TIERS, type DataOf, type EventToAppend } from '@prm/contracts';
+import { DEFAULT_PROGRAM_TIERS, type DataOf, type EventToAppend, type RecordedEvent } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError, isUuid, requestHash, uuidV5 } from '@prm/domain';
+import {
+  DomainError,
+  idempotentRequest,
+  isUuid,
+  replayedRequest,
+  requestMetadata,
+  type IdempotentRequest,
+} from '@prm/domain';
 import { WrongExpectedVersionError, type CommandMetadata, type EventStore } from '@prm/event-store';
 import {
   classifyCustomer,
@@ -55,6 +62,10 @@ export interface DealsApplicationOptions {
 
 /** Namespace of the deal ids derived from a client's request id (UUID v5). */
 const REGISTER_DEAL_NAMESPACE = '6f6b0f0e-5d3a-4c55-9a53-7d1b5c0de001';
+/** Namespaces of the other create commands' request ids (and the ids they derive). */
+const RECORD_INFLUENCE_NAMESPACE = '6f6b0f0e-5d3a-4c55-9a53-7d1b5c0de002';
+const CORRECT_COMMISSION_NAMESPACE = '6f6b0f0e-5d3a-4c55-9a53-7d1b5c0de003';
+const REQUEST_EXTENSION_NAMESPACE = '6f6b0f0e-5d3a-4c55-9a53-7d1b5c0de004';
 
 export interface DealResult {
   dealId: string;
@@ -160,22 +171,19 @@ export class DealsApplication {
 
   /**
    * The first answer to a registration sent again under the same request id, from the events
-   * it appended (marked with its request hash); ALREADY_EXISTS when the id came with another body.
+   * it appended (marked with its request); ALREADY_EXISTS when the id came with another body.
    */
   private async replayedRegistration(
     dealId: string,
-    hash: string,
-    requestId: string,
+    request: IdempotentRequest,
   ): Promise<(DealResult & { conflicts: number; holdsProtection: boolean }) | null> {
-    const history = await this.store.readStream(dealStream(dealId));
-    if (history.length === 0) return null;
-    if (history[0]!.metadata.requestHash !== hash)
-      throw DomainError.alreadyExists(
-        `requestId ${requestId} was already used for another registration (deal ${dealId}); ` +
-          'send a new requestId for a new deal',
-        { field: 'requestId', dealId },
-      );
-    const first = history.filter((e) => e.metadata.requestHash === hash);
+    const first = replayedRequest(
+      await this.store.readStream(dealStream(dealId)),
+      request,
+      'deal registration',
+      'stream',
+    );
+    if (!first) return null;
     const events = first.map((e) => ({ type: e.type, data: e.data }) as DealEvent);
     const conflicts = events.flatMap((e) => (e.type === 'DealConflictDetected' ? e.data.conflicts : []));
     return {
@@ -185,6 +193,11 @@ export class DealsApplication {
       conflicts: conflicts.length,
       holdsProtection: (events[0]!.data as DataOf<'DealRegistered'>).holdsProtection ?? false,
     };
+  }
+
+  /** Whose key space a request id is in: the partner for a partner user, else the user. */
+  private requester(actor: Actor): string {
+    return actor.partnerId ?? actor.id;
   }
 
   private toAppend(
@@ -362,18 +375,16 @@ export class DealsApplication {
     if (actor.role === 'partner_user' && input.partnerId !== actor.partnerId)
       throw DomainError.permissionDenied('a partner user registers deals for its own partner only');
     const { requestId, ...body } = input;
-    if (requestId !== undefined && (requestId.length < 1 || requestId.length > 200))
-      throw DomainError.invalid([{ field: 'requestId', reason: 'must be 1 to 200 characters' }]);
     // A request id gives the deal a deterministic id (per partner, or per user for direct deals):
     // a retry lands on the same stream, and 'no-stream' lets only one registration in.
-    const hash = requestId ? requestHash(body) : undefined;
-    const dealId =
-      input.dealId ||
-      (requestId
-        ? uuidV5(`${actor.partnerId ?? actor.id}|${requestId}`, REGISTER_DEAL_NAMESPACE)
-        : randomUUID());
-    if (hash) {
-      const replay = await this.replayedRegistration(dealId, hash, requestId!);
+    const request = idempotentRequest(requestId, {
+      namespace: REGISTER_DEAL_NAMESPACE,
+      scope: [this.requester(actor)],
+      body,
+    });
+    const dealId = input.dealId || (request ? request.id : randomUUID());
+    if (request) {
+      const replay = await this.replayedRegistration(dealId, request);
       if (replay) return replay;
     }
     const at = this.now().toISOString();
@@ -473,16 +484,16 @@ export class DealsApplication {
         const together = conflicts.length > 0 && inserted.length === keys.length;
         const own = this.store.append(
           dealStream(dealId),
-          this.toAppend(events, actor, hash ? { requestHash: hash } : {}),
+          this.toAppend(events, actor, requestMetadata(request)),
           'no-stream',
         );
         if (together)
           earlierCopies = this.recordOnEarlierDeals(dealId, registeredData, conflicts, actor, true);
         version = (await own).nextExpectedVersion;
       } catch (error) {
-        if (hash && error instanceof WrongExpectedVersionError) {
+        if (request && error instanceof WrongExpectedVersionError) {
           // The same request id won a race: its claim is this deal id's, keep it; answer as it did.
-          const replay = await this.replayedRegistration(dealId, hash, requestId!);
+          const replay = await this.replayedRegistration(dealId, request);
           if (replay) return replay;
         }
         // Only the rows this attempt wrote: a dealId registered before keeps its own.
@@ -613,11 +624,17 @@ export class DealsApplication {
   }
 
   // ── every other command ───────────────────────────────────────────────────────────────
-  private async load(dealId: string): Promise<{ state: DealState; version: number | null }> {
+  private async load(
+    dealId: string,
+  ): Promise<{ state: DealState; version: number | null; history: readonly RecordedEvent[] }> {
     const history = await this.store.readStream(dealStream(dealId));
     let state = dealDecider.initialState();
     for (const e of history) state = dealDecider.evolve(state, { type: e.type, data: e.data } as DealEvent);
-    return { state, version: history.length === 0 ? null : history[history.length - 1]!.streamVersion };
+    return {
+      state,
+      version: history.length === 0 ? null : history[history.length - 1]!.streamVersion,
+      history,
+    };
   }
 
   /** Reads the deal, builds the command from it (facts looked up), decides, appends; retries on a conflict. */
@@ -627,19 +644,32 @@ export class DealsApplication {
     build: (deal: RegisteredDeal) => Promise<DealCommand> | DealCommand,
     /** Runs after the decision and before its append (a transfer revokes the holder here). */
     beforeAppend?: (events: readonly DealEvent[]) => Promise<void>,
+    /** An idempotent command: applied already (its events carry it), it answers as it did then. */
+    request?: { request: IdempotentRequest; what: string },
   ): Promise<DealResult> {
     if (!isUuid(dealId)) throw DomainError.invalid([{ field: 'dealId', reason: 'must be a UUID' }]);
     for (let attempt = 1; ; attempt++) {
-      const { state, version } = await this.load(dealId);
+      const { state, version, history } = await this.load(dealId);
       if (!isRegistered(state) || version === null)
         throw DomainError.notFound(`deal ${dealId} does not exist`, { dealId });
       if (actor.role === 'partner_user' && state.partnerId !== actor.partnerId)
         throw DomainError.permissionDenied('a partner user may act only on its own partner’s deals');
+      const first = request && replayedRequest(history, request.request, request.what, 'within');
+      if (first)
+        return {
+          dealId,
+          version: first[first.length - 1]!.streamVersion,
+          events: first.map((e) => ({ type: e.type, data: e.data }) as DealEvent),
+        };
       const events = dealDecider.decide(await build(state), state);
       if (events.length === 0) return { dealId, version, events };
       await beforeAppend?.(events);
       try {
-        const result = await this.store.append(dealStream(dealId), this.toAppend(events, actor), version);
+        const result = await this.store.append(
+          dealStream(dealId),
+          this.toAppend(events, actor, requestMetadata(request?.request)),
+          version,
+        );
         await this.updateRegistry(dealId, events);
         return { dealId, version: result.nextExpectedVersion, events };
       } catch (error) {
@@ -776,18 +806,32 @@ export class DealsApplication {
     input: { requestId?: string; days: number; reason: string },
     actor: Actor,
   ): Promise<DealResult & { requestId: string }> {
-    const requestId = input.requestId || randomUUID();
-    return this.execute(dealId, actor, async (deal) => ({
-      type: 'RequestProtectionExtension',
-      data: {
-        by: this.ref(actor),
-        requestId,
-        days: input.days,
-        reason: input.reason,
-        maxExtensionDays: (await this.policyOf(deal)).maxExtensionDays,
-        at: this.now().toISOString(),
-      },
-    })).then((r) => ({ ...r, requestId }));
+    // The request id is also the client's idempotency key: a UUID is the extension request's id
+    // as before; any other key (e.g. `idempotency-key` metadata) gives one derived from it.
+    const { requestId: key, ...body } = input;
+    const request = idempotentRequest(key || undefined, {
+      namespace: REQUEST_EXTENSION_NAMESPACE,
+      scope: [this.requester(actor), dealId],
+      body,
+    });
+    const requestId = key && isUuid(key) ? key : (request?.id ?? randomUUID());
+    return this.execute(
+      dealId,
+      actor,
+      async (deal) => ({
+        type: 'RequestProtectionExtension',
+        data: {
+          by: this.ref(actor),
+          requestId,
+          days: input.days,
+          reason: input.reason,
+          maxExtensionDays: (await this.policyOf(deal)).maxExtensionDays,
+          at: this.now().toISOString(),
+        },
+      }),
+      undefined,
+      request && { request, what: 'protection extension request' },
+    ).then((r) => ({ ...r, requestId }));
   }
 
   decideProtectionExtension(
@@ -821,14 +865,33 @@ export class DealsApplication {
       activity: string;
       description?: string;
       weightPercent?: number;
+      /** Idempotency key: the influence id derives from it (when not given); see RegisterDeal. */
+      requestId?: string;
     },
     actor: Actor,
   ): Promise<DealResult & { influenceId: string }> {
-    const influenceId = input.influenceId || randomUUID();
-    return this.execute(dealId, actor, async () => ({
-      type: 'RecordInfluence',
-      data: { by: this.ref(actor), ...input, influenceId, partner: await this.partnerFacts(input.partnerId) },
-    })).then((r) => ({ ...r, influenceId }));
+    const { requestId, ...body } = input;
+    const request = idempotentRequest(requestId, {
+      namespace: RECORD_INFLUENCE_NAMESPACE,
+      scope: [this.requester(actor), dealId],
+      body,
+    });
+    const influenceId = input.influenceId || (request?.id ?? randomUUID());
+    return this.execute(
+      dealId,
+      actor,
+      async () => ({
+        type: 'RecordInfluence',
+        data: {
+          by: this.ref(actor),
+          ...body,
+          influenceId,
+          partner: await this.partnerFacts(input.partnerId),
+        },
+      }),
+      undefined,
+      request && { request, what: 'influence record' },
+    ).then((r) => ({ ...r, influenceId }));
   }
 
   winDeal(
@@ -897,14 +960,25 @@ export class DealsApplication {
       direction: string;
       amount: string;
       reason: string;
+      /** Idempotency key: the new entry's id derives from it (when not given); see RegisterDeal. */
+      requestId?: string;
     },
     actor: Actor,
   ): Promise<DealResult & { commissionId: string }> {
-    const commissionId = input.commissionId || randomUUID();
-    return this.execute(dealId, actor, () => ({
-      type: 'CorrectCommission',
-      data: { by: this.ref(actor), ...input, commissionId },
-    })).then((r) => ({ ...r, commissionId }));
+    const { requestId, ...body } = input;
+    const request = idempotentRequest(requestId, {
+      namespace: CORRECT_COMMISSION_NAMESPACE,
+      scope: [this.requester(actor), dealId],
+      body,
+    });
+    const commissionId = input.commissionId || (request?.id ?? randomUUID());
+    return this.execute(
+      dealId,
+      actor,
+      () => ({ type: 'CorrectCommission', data: { by: this.ref(actor), ...body, commissionId } }),
+      undefined,
+      request && { request, what: 'commission correction' },
+    ).then((r) => ({ ...r, commissionId }));
   }
 
   // ── vendor-level definitions ──────────────────────────────────────────────────────────

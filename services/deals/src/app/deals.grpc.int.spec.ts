@@ -776,7 +776,8 @@ function dealsGrpcSuite(
         call('registerDeal', registration({ customer, requestId, expectedCloseDate: '2099-07-31' })),
         (e: ServiceError) =>
           e.code === status.ALREADY_EXISTS &&
-          /requestId .* was already used for another registration/.test(e.details),
+          /^requestId: this key was already used for another deal registration/.test(e.details) &&
+          !e.details.includes(requestId),
       );
       // The key may come as `idempotency-key` metadata instead of the field.
       const viaMetadata = {

@@ -159,6 +159,7 @@ export function dealsGrpcHandlers(app: DealsApplication, queries: DealsQueries) 
           dealIdOf(r),
           {
             influenceId: opt(r.influenceId),
+            requestId: opt(r.requestId),
             partnerId: str(r.partnerId),
             activity: str(r.activity),
             description: opt(r.description),
@@ -213,6 +214,7 @@ export function dealsGrpcHandlers(app: DealsApplication, queries: DealsQueries) 
           dealIdOf(r),
           {
             commissionId: opt(r.commissionId),
+            requestId: opt(r.requestId),
             correctsCommissionId: str(r.correctsCommissionId),
             direction: str(r.direction),
             amount: str(r.amount),

@@ -967,9 +967,9 @@ function payCommission(command: PayCommission, deal: RegisteredDeal): Events {
     // A retry of the same payment changes nothing; another payment of a paid entry is refused.
     if (entry.paymentReference === d.paymentReference.trim() && entry.paidOn === d.paidOn) return [];
     throw DomainError.precondition(
-      `commission ${entry.commissionId} was already paid on ${entry.paidOn} with payment reference ` +
+      `paymentReference: commission ${entry.commissionId} was already paid on ${entry.paidOn} with payment reference ` +
         `"${entry.paymentReference}"; a different payment of it is refused (correct the ledger instead)`,
-      { paidOn: entry.paidOn, paymentReference: entry.paymentReference },
+      { field: 'paymentReference', paidOn: entry.paidOn, paymentReference: entry.paymentReference },
     );
   }
   if (entry.status !== 'approved')

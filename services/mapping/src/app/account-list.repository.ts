@@ -224,6 +224,15 @@ export class AccountListRepository {
     });
   }
 
+  /** Any list by id, whatever its status (a replaced list keeps its row, not its accounts). */
+  async list(listId: string): Promise<ListRow | undefined> {
+    const rows = await this.db.query<ListRow>(
+      `SELECT ${LIST_COLUMNS} FROM mapping_lists WHERE list_id = $1`,
+      [listId],
+    );
+    return rows[0];
+  }
+
   async current(ownerKey: string): Promise<ListRow | undefined> {
     const rows = await this.db.query<ListRow>(
       `SELECT ${LIST_COLUMNS} FROM mapping_lists WHERE owner_key = $1 AND status = 'current'`,

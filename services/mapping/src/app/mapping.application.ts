@@ -1,7 +1,23 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { parseEventData, type EventToAppend, type Quadrant } from '@prm/contracts';
+import {
+  parseEventData,
+  type DataOf,
+  type EventToAppend,
+  type Quadrant,
+  type RecordedEvent,
+} from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError, isUuid, Violations } from '@prm/domain';
+import {
+  DomainError,
+  isUuid,
+  replayedRequest,
+  requestHash,
+  requestIdProblem,
+  requestMetadata,
+  uuidV5,
+  Violations,
+  type IdempotentRequest,
+} from '@prm/domain';
 import { handleCommand, WrongExpectedVersionError, type EventStore } from '@prm/event-store';
 import { domainKey, nameCountryKeys } from '@prm/normalization';
 import {
@@ -98,7 +114,12 @@ export interface ImportInput {
   encoding?: ImportEncoding | string;
   /** Store only keyed hashes of the match keys (no names, domains, tax ids). */
   privacyMode?: boolean;
-  /** The caller's id for this import, to follow its progress with importStatus. */
+  /**
+   * The caller's id for this import, to follow its progress with importStatus; also its
+   * idempotency key: an import that committed under it (recorded in its AccountListImported, so
+   * a restart keeps it) is answered again for the same options and bytes, and another request
+   * under it is ALREADY_EXISTS. A failed import commits nothing and may be sent again under it.
+   */
   importId?: string;
   /**
    * The end-to-end checks the client sent (data rows, hex SHA-256 of the bytes), read once the
@@ -123,6 +144,8 @@ export interface ImportProgress {
 }
 
 export interface ImportResult {
+  /** The client's importId, or the one generated for this import. */
+  importId: string;
   listId: string;
   replacesListId: string | null;
   owner: 'vendor' | 'partner';
@@ -217,6 +240,9 @@ export interface AccelerationItem {
 const VENDOR_ROLES = new Set(['vendor_admin', 'pam', 'service']);
 const QUADRANT_RANK: Record<Quadrant, number> = { retain: 0, grow: 1, harvest: 2, exit: 3 };
 const KEY_NAMES = ['taxId', 'domain', 'name'] as const;
+
+/** Namespace of the request ids of imports sent under a client's importId (UUID v5). */
+const IMPORT_REQUEST_NAMESPACE = '0b9f3c1e-8a4d-5e27-b6c3-5d2a7e9f1c40';
 
 /** A per-key promise chain: imports of one owner run one after the other. */
 class KeyedLock {
@@ -517,12 +543,25 @@ export class MappingApplication {
           'import without privacy mode or configure the secret',
       );
     }
-    const importId = input.importId || randomUUID();
-    if (importId.length > 200)
-      throw DomainError.invalid([{ field: 'importId', reason: 'must be at most 200 characters' }]);
-    if (input.importId && this.progress.has(importId)) {
-      throw DomainError.alreadyExists(`import ${importId} already ran; give a new importId`);
+    const clientImportId = input.importId || undefined;
+    if (clientImportId !== undefined) {
+      const problem = requestIdProblem(clientImportId);
+      if (problem) throw DomainError.invalid([{ field: 'importId', reason: problem }]);
     }
+    const importId = clientImportId ?? randomUUID();
+    // The request an importId stands for: the owner's list, the options, the bytes (hashed as read).
+    const requestId =
+      clientImportId === undefined
+        ? undefined
+        : uuidV5(`${ownerKey}|${clientImportId}`, IMPORT_REQUEST_NAMESPACE);
+    const requestOf = (contentSha256: string): IdempotentRequest | undefined =>
+      requestId === undefined
+        ? undefined
+        : {
+            id: requestId,
+            hash: requestHash({ ownerKey, encoding, privacyMode, contentSha256 }),
+            field: 'importId',
+          };
     const progress: ImportProgress = {
       importId,
       ownerKey,
@@ -538,6 +577,8 @@ export class MappingApplication {
     if (this.progress.size > 1000) this.progress.delete(this.progress.keys().next().value!);
     const content = input.content;
     const digest = createHash('sha256');
+    let contentSha256: string | undefined;
+    const sha256 = () => (contentSha256 ??= digest.digest('hex'));
     const chunks = (async function* () {
       for await (const chunk of content instanceof Uint8Array ? [content] : content) {
         digest.update(chunk);
@@ -576,7 +617,7 @@ export class MappingApplication {
           `the client sent ${expected.rowCount} rows but ${progress.rowsRead} arrived; nothing was imported`,
         );
       if (expected.sha256) {
-        const actual = digest.digest('hex');
+        const actual = sha256();
         v.check(
           expected.sha256.toLowerCase() === actual,
           'sha256',
@@ -586,9 +627,23 @@ export class MappingApplication {
       v.throwIfAny();
     };
     try {
-      const result = await this.locks.run(ownerKey, () =>
-        this.ingest(
-          { ownerKey, partnerId, privacyMode, source: 'csv', actor, progress, beforeCommit },
+      // Inside the owner's lock, so concurrent sends of one importId wait for the first.
+      const result = await this.locks.run(ownerKey, async () => {
+        const first = requestId === undefined ? undefined : await this.importedUnder(ownerKey, requestId);
+        if (first)
+          return this.replayImport(first, chunks, maxBytes, input.signal, sha256, requestOf, progress);
+        return this.ingest(
+          {
+            ownerKey,
+            partnerId,
+            privacyMode,
+            source: 'csv',
+            actor,
+            progress,
+            beforeCommit,
+            importId: clientImportId,
+            request: () => requestOf(sha256()),
+          },
           batches(),
           () => ({
             format: read.columns?.format ?? 'generic',
@@ -596,8 +651,8 @@ export class MappingApplication {
             rejections,
             rejectedCount,
           }),
-        ),
-      );
+        );
+      });
       progress.phase = 'done';
       progress.finishedAt = this.now().toISOString();
       return result;
@@ -653,6 +708,10 @@ export class MappingApplication {
       progress: ImportProgress;
       /** Throws to refuse the import once everything is read and staged, before it commits. */
       beforeCommit?: () => void;
+      /** The client's importId, recorded in the event. */
+      importId?: string;
+      /** The idempotent request it stands for (once the content is read), recorded in the metadata. */
+      request?: () => IdempotentRequest | undefined;
     },
     batches: AsyncIterable<AccountBatch> | Iterable<AccountBatch>,
     outcome: () => { format: string; encoding: string; rejections: RowError[]; rejectedCount: number },
@@ -776,6 +835,7 @@ export class MappingApplication {
         rejectedCount,
         populations: populationCounts,
         keyCoverage,
+        ...(meta.importId !== undefined && { importId: meta.importId }),
       });
       meta.beforeCommit?.();
       progress.phase = 'activating';
@@ -787,7 +847,7 @@ export class MappingApplication {
             type: 'AccountListImported',
             schemaVersion: 1,
             data,
-            metadata: this.metadata(actor),
+            metadata: { ...this.metadata(actor), ...requestMetadata(meta.request?.()) },
           },
         ],
         expected === null ? 'no-stream' : expected,
@@ -805,6 +865,7 @@ export class MappingApplication {
       const recomputeMs = performance.now() - started;
       await this.publishOverlaps(recomputed, actor);
       return {
+        importId: progress.importId,
         listId,
         replacesListId,
         owner: ownerKey === VENDOR_OWNER ? 'vendor' : 'partner',
@@ -870,6 +931,62 @@ export class MappingApplication {
         }
       }),
     );
+  }
+
+  /** The AccountListImported an idempotent import committed, from the owner's stream (survives restarts). */
+  private async importedUnder(ownerKey: string, requestId: string): Promise<RecordedEvent | undefined> {
+    const history = await this.store.readStream(accountListStream(ownerKey));
+    return history.find((e) => e.type === 'AccountListImported' && e.metadata.requestId === requestId);
+  }
+
+  /**
+   * An import sent again under an importId that committed: the bytes are read (only hashed,
+   * nothing is staged) to tell a retry from another request under the same id; a retry gets the
+   * first import's answer, from its event and its list's row.
+   */
+  private async replayImport(
+    first: RecordedEvent,
+    chunks: AsyncIterable<Uint8Array>,
+    maxBytes: number,
+    signal: AbortSignal | undefined,
+    sha256: () => string,
+    requestOf: (contentSha256: string) => IdempotentRequest | undefined,
+    progress: ImportProgress,
+  ): Promise<ImportResult> {
+    for await (const chunk of chunks) {
+      progress.bytesRead += chunk.byteLength;
+      if (progress.bytesRead > maxBytes)
+        throw DomainError.invalid([{ field: 'file', reason: `is larger than ${maxBytes} bytes` }]);
+    }
+    if (signal?.aborted) throw signal.reason;
+    replayedRequest([first], requestOf(sha256())!, 'account-list import', 'within');
+    const data = first.data as DataOf<'AccountListImported'>;
+    const row = await this.repo.list(data.listId);
+    const rejections = await this.repo.rejections(data.listId, this.options.maxReportedRejections ?? 10_000);
+    Object.assign(progress, {
+      rowsRead: data.accountCount + data.rejectedCount,
+      accepted: data.accountCount,
+    });
+    progress.rejected = data.rejectedCount;
+    return {
+      importId: progress.importId,
+      listId: data.listId,
+      replacesListId: data.replacesListId ?? null,
+      owner: data.owner,
+      partnerId: data.partnerId,
+      privacyMode: row?.privacy_mode ?? false,
+      format: row?.format ?? 'generic',
+      encoding: row?.encoding ?? '',
+      accountCount: data.accountCount,
+      rejectedCount: data.rejectedCount,
+      populations: data.populations,
+      keyCoverage: data.keyCoverage ?? { taxId: 0, domain: 0, name: 0 },
+      rejections,
+      rejectionsTruncated: rejections.length < data.rejectedCount,
+      version: first.streamVersion,
+      recomputedPartners: 0,
+      recomputeMs: 0,
+    };
   }
 
   /** Progress of an import (bytes and rows read, accepted, rejected, phase), while it runs and after. */

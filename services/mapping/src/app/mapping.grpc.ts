@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { DomainError } from '@prm/domain';
 import {
   actorFrom,
   CHECKED_IN_HANDLER,
+  clientStreamIdempotencyKey,
   clientStreamSignal,
   NO_PARTNER,
   PARTNER_ID_FIELD,
@@ -91,7 +91,7 @@ const int = (v: unknown): number | undefined => (typeof v === 'number' && v !== 
 
 const account = (a: AccountView) => ({ ...a });
 
-function importResponse(r: ImportResult, importId: string) {
+function importResponse(r: ImportResult) {
   return {
     listId: r.listId,
     replacesListId: r.replacesListId ?? '',
@@ -108,7 +108,7 @@ function importResponse(r: ImportResult, importId: string) {
     rejectionsTruncated: r.rejectionsTruncated,
     version: String(r.version),
     recomputedPartners: r.recomputedPartners,
-    importId,
+    importId: r.importId,
   };
 }
 
@@ -201,12 +201,10 @@ export function mappingGrpcHandlers(app: MappingApplication, scope = mappingPart
       const actor = authorize('importAccountList', r);
       const options = importOptions(r.options);
       const content = (r.content as Uint8Array | undefined) ?? new Uint8Array();
-      const importId = importIdOf(r.options) || randomUUID();
+      // The `idempotency-key` metadata (mapped onto requestId) stands for import_id when it is empty.
+      const importId = importIdOf(r.options) || str(r.requestId) || undefined;
       const expected = () => checksOf(r.options);
-      return importResponse(
-        await app.importAccountList({ ...options, importId, content, expected }, actor),
-        importId,
-      );
+      return importResponse(await app.importAccountList({ ...options, importId, content, expected }, actor));
     },
     async uploadAccountList(requests: AsyncIterable<Record<string, unknown>>) {
       const iterator = requests[Symbol.asyncIterator]();
@@ -219,7 +217,7 @@ export function mappingGrpcHandlers(app: MappingApplication, scope = mappingPart
       const header = first.value.header as Req;
       const actor = authorize('uploadAccountList', header);
       await scope.check('importAccountList', header);
-      const importId = importIdOf(header.options) || randomUUID();
+      const importId = importIdOf(header.options) || clientStreamIdempotencyKey(requests) || undefined;
       const trailer: { value?: TrailerMessage } = {};
       const result = await app.importAccountList(
         {
@@ -231,7 +229,7 @@ export function mappingGrpcHandlers(app: MappingApplication, scope = mappingPart
         },
         actor,
       );
-      return importResponse(result, importId);
+      return importResponse(result);
     },
     async getImportStatus(r: Req) {
       const actor = authorize('getImportStatus', r);

@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { DataOf } from '@prm/contracts';
 import { migrate, type Database } from '@prm/database';
-import { DomainError, isUuid, requestHash, uuidV5 } from '@prm/domain';
-import { handleCommand, type CommandMetadata, type EventStore } from '@prm/event-store';
+import {
+  DomainError,
+  idempotentRequest,
+  isUuid,
+  replayedRequest,
+  requestMetadata,
+  type IdempotentRequest,
+} from '@prm/domain';
+import {
+  handleCommand,
+  WrongExpectedVersionError,
+  type CommandMetadata,
+  type EventStore,
+} from '@prm/event-store';
 import {
   DEFAULT_PAM_CAPACITY,
   checklistOf,
@@ -24,6 +36,7 @@ import {
   type PartnerEvent,
   type PartnerState,
   type RecordedRate,
+  type RecordTraining,
   type RegisterPartner,
   type UpdatePartnerProfile,
   trailing12MonthRevenue,
@@ -45,6 +58,9 @@ export interface Actor {
 
 /** Namespace of the partner ids derived from a client's request id (UUID v5). */
 const REGISTER_PARTNER_NAMESPACE = '4c0d6a52-7f5e-5b8e-9a3f-2f1b0c9d8e71';
+/** Namespaces of the other create commands' request ids (and the ids they derive). */
+const RECORD_TRAINING_NAMESPACE = '4c0d6a52-7f5e-5b8e-9a3f-2f1b0c9d8e72';
+const DEFINE_PROFILE_NAMESPACE = '4c0d6a52-7f5e-5b8e-9a3f-2f1b0c9d8e73';
 
 export interface CommandResult {
   partnerId: string;
@@ -201,14 +217,21 @@ export class PartnersApplication {
     partnerId: string,
     command: PartnerCommand,
     actor: Actor,
-    extraMetadata: Record<string, unknown> = {},
+    /** An idempotent command: applied already (its events carry it), it answers as it did then. */
+    request?: { request: IdempotentRequest; what: string; mode: 'stream' | 'within' },
   ): Promise<CommandResult & { state: PartnerState }> {
     let result;
     try {
-      result = await handleCommand(this.store, partnerStream(partnerId), partnerDecider, command, {
-        ...this.metadata(actor),
-        ...extraMetadata,
-      });
+      result = await handleCommand(
+        this.store,
+        partnerStream(partnerId),
+        partnerDecider,
+        command,
+        { ...this.metadata(actor), ...requestMetadata(request?.request) },
+        request && {
+          replay: (history) => replayedRequest(history, request.request, request.what, request.mode),
+        },
+      );
     } catch (error) {
       // The decider refuses any command but registration on an empty stream; name the partner.
       if (isNotRegistered(error)) {
@@ -373,15 +396,17 @@ export class PartnersApplication {
     type: 'PartnerProgramDefined' | 'IdealPartnerProfileDefined',
     data: unknown,
     actor: Actor,
+    extraMetadata: Record<string, string> = {},
+    expected: number | 'no-stream' | 'any' = 'any',
   ): Promise<number> {
     const event = {
       id: randomUUID(),
       type,
       schemaVersion: 1,
       data,
-      metadata: { causationId: null, ...this.metadata(actor) },
+      metadata: { causationId: null, ...this.metadata(actor), ...extraMetadata },
     };
-    return (await this.store.append(stream, [event], 'any')).nextExpectedVersion;
+    return (await this.store.append(stream, [event], expected)).nextExpectedVersion;
   }
 
   /** Defines (or redefines) a partner program: tiers as data and the onboarding checklist. */
@@ -423,17 +448,17 @@ export class PartnersApplication {
     actor: Actor,
   ): Promise<CommandResult> {
     const { requestId, ...body } = input;
-    if (requestId !== undefined && (requestId.length < 1 || requestId.length > 200))
-      throw DomainError.invalid([{ field: 'requestId', reason: 'must be 1 to 200 characters' }]);
     // As RegisterDeal: a request id gives the partner a deterministic id (per caller), so a retry
     // lands on the same stream and the store's 'no-stream' lets one registration in.
-    const hash = requestId ? requestHash(body) : undefined;
-    const partnerId =
-      input.partnerId ||
-      (requestId ? uuidV5(`${actor.id}|${requestId}`, REGISTER_PARTNER_NAMESPACE) : randomUUID());
+    const request = idempotentRequest(requestId, {
+      namespace: REGISTER_PARTNER_NAMESPACE,
+      scope: [actor.id],
+      body,
+    });
+    const partnerId = input.partnerId || (request ? request.id : randomUUID());
     this.requireUuid('partnerId', partnerId);
-    if (hash) {
-      const replay = await this.replayedRegistration(partnerId, hash, requestId!);
+    if (request) {
+      const replay = await this.replayedRegistration(partnerId, request);
       if (replay) return replay;
     }
     const { program: programName, ...profile } = body;
@@ -459,11 +484,16 @@ export class PartnersApplication {
     }
     await this.claimIdentities(partnerId, keys, actor);
     try {
-      return await this.execute(partnerId, command, actor, hash ? { requestHash: hash } : {});
+      return await this.execute(
+        partnerId,
+        command,
+        actor,
+        request && { request, what: 'partner registration', mode: 'stream' },
+      );
     } catch (error) {
-      if (hash) {
+      if (request) {
         // The same request won a race: its claims are this partner id's too; keep them, answer as it did.
-        const replay = await this.replayedRegistration(partnerId, hash, requestId!);
+        const replay = await this.replayedRegistration(partnerId, request);
         if (replay) return replay;
       }
       await this.identities.release(partnerId, keys);
@@ -473,26 +503,47 @@ export class PartnersApplication {
 
   /**
    * The first answer to a registration sent again under the same request id, from the events it
-   * appended (marked with its request hash); ALREADY_EXISTS when the id came with another body.
+   * appended (marked with its request); ALREADY_EXISTS when the id came with another body.
    */
   private async replayedRegistration(
     partnerId: string,
-    hash: string,
-    requestId: string,
+    request: IdempotentRequest,
   ): Promise<CommandResult | null> {
     const history = await this.store.readStream(partnerStream(partnerId));
-    if (history.length === 0) return null;
-    if (history[0]!.metadata.requestHash !== hash)
-      throw DomainError.alreadyExists(
-        `requestId ${requestId} was already used for another registration; send a new requestId for a new partner`,
-        { field: 'requestId' },
-      );
-    const first = history.filter((e) => e.metadata.requestHash === hash);
+    const first = replayedRequest(history, request, 'partner registration', 'stream');
+    if (!first) return null;
     return {
       partnerId,
       version: first[first.length - 1]!.streamVersion,
       events: first.map((e) => ({ type: e.type, data: e.data }) as PartnerEvent),
     };
+  }
+
+  /**
+   * Records a completed training. Under a request id (idempotency key, scoped to the caller and
+   * the partner) a retry answers as the first call did, even when completedAt was left to the
+   * clock; another body under the key is ALREADY_EXISTS.
+   */
+  async recordTraining(
+    partnerId: string,
+    input: Omit<RecordTraining['data'], 'completedAt'> & { completedAt?: string; requestId?: string },
+    actor: Actor,
+  ): Promise<CommandResult> {
+    const { requestId, ...body } = input;
+    const request = idempotentRequest(requestId, {
+      namespace: RECORD_TRAINING_NAMESPACE,
+      scope: [actor.partnerId ?? actor.id, partnerId],
+      body,
+    });
+    return this.execute(
+      partnerId,
+      {
+        type: 'RecordTraining',
+        data: { ...body, completedAt: body.completedAt || this.now().toISOString() },
+      },
+      actor,
+      request && { request, what: 'training record', mode: 'within' },
+    );
   }
 
   /**
@@ -686,17 +737,49 @@ export class PartnersApplication {
     actor: Actor,
   ): Promise<{ profileId: string; version: number }> {
     this.requireVendorAdmin(actor, 'the ideal partner profile');
-    const data = defineIdealPartnerProfile({
-      ...input,
-      profileId: (input.profileId as string) || randomUUID(),
+    const { requestId, ...body } = input as Record<string, unknown> & { requestId?: string };
+    const request = idempotentRequest(requestId, {
+      namespace: DEFINE_PROFILE_NAMESPACE,
+      scope: [actor.id],
+      body,
     });
-    const version = await this.appendDefinition(
-      IDEAL_PARTNER_PROFILE_STREAM,
-      'IdealPartnerProfileDefined',
-      data,
-      actor,
-    );
-    return { profileId: data.profileId, version };
+    const data = defineIdealPartnerProfile({
+      ...body,
+      profileId: (body.profileId as string) || (request?.id ?? randomUUID()),
+    });
+    if (!request) {
+      const version = await this.appendDefinition(
+        IDEAL_PARTNER_PROFILE_STREAM,
+        'IdealPartnerProfileDefined',
+        data,
+        actor,
+      );
+      return { profileId: data.profileId, version };
+    }
+    // The definition stream is the vendor's one: a retry finds its first event there; appending at
+    // the version read lets one of concurrent sends in, the others read again and find it.
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.store.readStream(IDEAL_PARTNER_PROFILE_STREAM);
+      const first = replayedRequest(history, request, 'ideal partner profile definition', 'within');
+      if (first)
+        return {
+          profileId: (first[0]!.data as { profileId: string }).profileId,
+          version: first[0]!.streamVersion,
+        };
+      try {
+        const version = await this.appendDefinition(
+          IDEAL_PARTNER_PROFILE_STREAM,
+          'IdealPartnerProfileDefined',
+          data,
+          actor,
+          requestMetadata(request),
+          history.length === 0 ? 'no-stream' : history[history.length - 1]!.streamVersion,
+        );
+        return { profileId: data.profileId, version };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= 5) throw error;
+      }
+    }
   }
 
   async getPartner(partnerId: string): Promise<PartnerSummaryRow> {

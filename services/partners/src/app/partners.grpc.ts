@@ -219,17 +219,15 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
     },
     async recordTraining(r: Req) {
       return ref(
-        await app.run(
+        await app.recordTraining(
           partnerIdOf(r),
           {
-            type: 'RecordTraining',
-            data: {
-              trainingCode: str(r.trainingCode),
-              trainingName: str(r.trainingName),
-              attendeeId: str(r.attendeeId),
-              completedAt: str(r.completedAt) || app.now().toISOString(),
-              hours: r.hours ? Number(r.hours) : undefined,
-            },
+            trainingCode: str(r.trainingCode),
+            trainingName: str(r.trainingName),
+            attendeeId: str(r.attendeeId),
+            completedAt: str(r.completedAt) || undefined,
+            hours: r.hours ? Number(r.hours) : undefined,
+            requestId: str(r.requestId) || undefined,
           },
           actorOf(r),
         ),
@@ -360,6 +358,7 @@ export function partnersGrpcHandlers(app: PartnersApplication, queries: Partners
       const result = await app.defineIdealPartnerProfile(
         {
           profileId: str(r.profileId),
+          requestId: str(r.requestId) || undefined,
           name: str(r.name),
           partnerTypes: r.partnerTypes ?? [],
           employeeCount: range(r.employeeCount),
