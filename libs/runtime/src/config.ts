@@ -38,8 +38,8 @@ export const integerVar = (fallback: number, min: number, max: number, what: str
     });
 
 export const postgresUrlVar = z
-  .string({ error: 'is required: the service\'s own PostgreSQL database (postgres://user:pass@host:port/db)' })
-  .min(1, 'is required: the service\'s own PostgreSQL database (postgres://user:pass@host:port/db)')
+  .string({ error: "is required: the service's own PostgreSQL database (postgres://user:pass@host:port/db)" })
+  .min(1, "is required: the service's own PostgreSQL database (postgres://user:pass@host:port/db)")
   .refine((raw) => {
     try {
       return ['postgres:', 'postgresql:'].includes(new URL(raw).protocol);
@@ -55,7 +55,10 @@ export const currencyVar = z
     if (unset(raw)) return undefined;
     const code = raw!.trim().toUpperCase();
     if (!Intl.supportedValuesOf('currency').includes(code)) {
-      ctx.addIssue({ code: 'custom', message: `"${raw}" is not an ISO 4217 currency code (e.g. RUB, EUR, USD)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${raw}" is not an ISO 4217 currency code (e.g. RUB, EUR, USD)`,
+      });
       return z.NEVER;
     }
     return code;

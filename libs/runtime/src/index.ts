@@ -7,3 +7,4 @@ export * from './problem-json.filter';
 export * from './platform';
 export * from './config';
 export * from './main';
+export * from './module-options';

@@ -10,7 +10,10 @@ export interface MainOptions {
   /** Reads and checks the environment (throws ConfigurationError: exit code 2). */
   configure(env: NodeJS.ProcessEnv, log: (line: string) => void): PlatformStart | Promise<PlatformStart>;
   /** Starts the platform (default startNestPlatform). */
-  start?(start: PlatformStart, log: (line: string) => void): Promise<Pick<StartedPlatform, 'url' | 'grpcAddress' | 'stop'>>;
+  start?(
+    start: PlatformStart,
+    log: (line: string) => void,
+  ): Promise<Pick<StartedPlatform, 'url' | 'grpcAddress' | 'stop'>>;
   /** Shutdown must finish within this (default 9 s), or the process exits with code 1. */
   shutdownTimeoutMs?: number;
 }
@@ -24,10 +27,9 @@ export function runMain(options: MainOptions): void {
   const log = (line: string) => console.log(`[${options.name}] ${line}`);
   const main = async () => {
     const start = await options.configure(process.env, log);
-    const platform = await (options.start ?? ((s, l) => startNestPlatform({ ...s, runtime: { ...s.runtime, log: l } })))(
-      start,
-      log,
-    );
+    const platform = await (
+      options.start ?? ((s, l) => startNestPlatform({ ...s, runtime: { ...s.runtime, log: l } }))
+    )(start, log);
     log(`health: ${platform.url}/health/ready`);
     log(`gRPC: ${platform.grpcAddress}`);
     let stopping = false;
@@ -61,7 +63,9 @@ export function runMain(options: MainOptions): void {
     }
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE' || /EADDRINUSE|No address added out of total/.test(String(e.message))) {
-      console.error(`[${options.name}] ${e.message}: another process uses that port; set PORT / GRPC_PORT to a free one`);
+      console.error(
+        `[${options.name}] ${e.message}: another process uses that port; set PORT / GRPC_PORT to a free one`,
+      );
       process.exit(2);
     }
     console.error(`[${options.name}] failed to start:`, error);

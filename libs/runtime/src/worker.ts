@@ -62,7 +62,9 @@ export class ManagedWorker<T> implements OnApplicationBootstrap, BeforeApplicati
 }
 
 /** The provider of one worker; its token is a unique symbol named after it. */
-export function workerProvider<T>(spec: WorkerSpec<T>): FactoryProvider<ManagedWorker<T>> & { provide: symbol } {
+export function workerProvider<T>(
+  spec: WorkerSpec<T>,
+): FactoryProvider<ManagedWorker<T>> & { provide: symbol } {
   return {
     provide: Symbol(spec.name),
     inject: [PlatformRuntime, ...(spec.inject ?? [])],
