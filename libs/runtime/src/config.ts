@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@prm/database';
-import { kafkaSettingsFromEnv, type KafkaSettings } from '@prm/messaging';
+import type { KafkaSettings } from '@prm/messaging';
 import { z } from 'zod';
 
 /**
@@ -81,8 +81,18 @@ export const serviceEnv = z.object({
   DATABASE_URL: postgresUrlVar,
   KAFKA_BROKERS: z
     .string({ error: 'is required: the Kafka brokers (host:port[,host:port…])' })
-    .min(1, 'is required: the Kafka brokers (host:port[,host:port…])'),
-  KAFKA_PARTITIONS: z.string().optional(),
+    .min(1, 'is required: the Kafka brokers (host:port[,host:port…])')
+    .transform((raw, ctx) => {
+      const brokers = raw.split(',').map((b) => b.trim());
+      const bad = brokers.find((b) => !/^[^\s:]+:\d{1,5}$/.test(b));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${bad}" is not host:port (e.g. 127.0.0.1:9092)` });
+        return z.NEVER;
+      }
+      return brokers;
+    }),
+  /** Partitions of the topics the service creates (default 3). */
+  KAFKA_PARTITIONS: integerVar(3, 1, 10_000, 'a positive number of partitions'),
   /** Put before the service's consumer group ids (two deployments sharing one cluster). */
   KAFKA_GROUP_PREFIX: z
     .string()
@@ -116,18 +126,14 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv)
   return result.data;
 }
 
-/** The common part, from the parsed variables (KAFKA_BROKERS' format is checked here). */
+/** The common part of a service's configuration, from its parsed variables. */
 export function serviceConfigOf(
   service: string,
   env: z.output<typeof serviceEnv> & { PORT: number; GRPC_PORT: number },
 ): ServiceConfig {
-  const kafka = kafkaSettingsFromEnv(`prm-${service}`, {
-    KAFKA_BROKERS: env.KAFKA_BROKERS,
-    KAFKA_PARTITIONS: env.KAFKA_PARTITIONS,
-  })!;
   return {
     databaseUrl: env.DATABASE_URL,
-    kafka,
+    kafka: { brokers: env.KAFKA_BROKERS, clientId: `prm-${service}`, partitions: env.KAFKA_PARTITIONS },
     consumerGroupPrefix: env.KAFKA_GROUP_PREFIX || undefined,
     host: env.HOST || '127.0.0.1',
     httpPort: env.PORT,
