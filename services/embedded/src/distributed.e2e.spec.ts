@@ -179,19 +179,19 @@ describe(
         });
       // Deals learns of the partners only from prm.partners.events.v1 (a registration of a partner
       // it does not know yet as enabled is refused; retried until its view caught up).
-      const first = await eventually(
+      const first = (await eventually(
         'deals to accept p1’s registration',
         () => register(p1, customer.name, `first-${suffix}`).catch(() => null),
         60_000,
         250,
-      );
+      ))!;
       assert.equal(first.holdsProtection, true);
-      const second = await eventually(
+      const second = (await eventually(
         'deals to accept p2’s registration',
         () => register(p2, `Zakazchik ${suffix} LLC`, `second-${suffix}`).catch(() => null),
         60_000,
         250,
-      );
+      ))!;
       assert.equal(second.holdsProtection, false);
       assert.equal(second.conflicts, 1);
       const dealIds = [first.dealId as string, second.dealId as string];
@@ -219,12 +219,12 @@ describe(
         wonValue: { amount: '2800000.00', currency: 'RUB' },
         closedOn: today,
       });
-      const commissions = await eventually('the commission in the deals read model', async () => {
+      const commissions = (await eventually('the commission in the deals read model', async () => {
         const r = (await call('deals', 'listCommissions', { actor: admin, partnerId: p1 })) as {
           entries?: Array<{ dealId: string; kind: string; tier: string }>;
         };
         return (r.entries ?? []).length > 0 ? r.entries! : null;
-      });
+      }))!;
       assert.equal(commissions.length, 1, 'one commission accrued, not two');
       assert.equal(commissions[0]!.tier, 'gold');
 
@@ -250,7 +250,7 @@ describe(
       }
 
       // Metrics places both partners from the partners and deals topics.
-      const quadrants = await eventually(
+      const quadrants = (await eventually(
         'metrics to place both partners in a quadrant',
         async () => {
           const r = (await call('metrics', 'listQuadrant', { actor: admin })) as {
@@ -260,7 +260,7 @@ describe(
           return byId.get(p1) && byId.get(p2) ? byId : null;
         },
         60_000,
-      );
+      ))!;
 
       // Mapping ranks deal acceleration by the quadrants it learnt from prm.metrics.events.v1.
       await call('mapping', 'importAccountList', {
@@ -285,7 +285,7 @@ describe(
           populations: { customer: 'accounts' },
         });
       }
-      const ranked = await eventually(
+      const ranked = (await eventually(
         'deal acceleration to show both partners with the quadrants metrics has now',
         async () => {
           const current = (await call('metrics', 'listQuadrant', { actor: admin })) as {
@@ -303,7 +303,7 @@ describe(
         },
         60_000,
         250,
-      );
+      ))!;
       assert.deepEqual(ranked.partners.map((p) => p.partnerId).sort(), [p1, p2].sort());
 
       // Nothing lost, nothing doubled: every deal event of ours is on the topic (redeliveries of the
