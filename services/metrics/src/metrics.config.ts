@@ -17,7 +17,8 @@ export function metricsServiceStart(env: NodeJS.ProcessEnv): PlatformStart {
       kafka: common.kafka,
       consumerGroupPrefix: common.consumerGroupPrefix,
     },
-    contexts: [MetricsModule.forRoot()],
+    // Alone on its own database: time travel and recompute need the other contexts' events copied in.
+    contexts: [MetricsModule.forRoot({ copySourceEvents: true })],
     grpc: { host: common.host, port: common.grpcPort, bindings: [METRICS_GRPC] },
     http: { host: common.host, port: common.httpPort },
     operatorToken: common.operatorToken,

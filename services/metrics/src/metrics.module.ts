@@ -7,11 +7,22 @@ import {
   workerProvider,
   type AsyncModuleOptions,
 } from '@prm/runtime';
-import { MetricsApplication, metricsGrpcBinding, type MetricsApplicationOptions } from './app';
+import {
+  MetricsApplication,
+  metricsGrpcBinding,
+  SourceEventsConsumer,
+  type MetricsApplicationOptions,
+} from './app';
 
 export interface MetricsModuleOptions extends MetricsApplicationOptions {
   /** How often the scoring clock checks whether a new day began (default hourly). */
   scoringClockEveryMs?: number;
+  /**
+   * Copy the partners', deals' and mapping events into metrics' own event store (time travel
+   * and recompute re-read them): on for the metrics service alone on its own database; off in
+   * embedded mode, whose one store holds them already.
+   */
+  copySourceEvents?: boolean;
 }
 
 export const METRICS_OPTIONS = Symbol('METRICS_OPTIONS');
@@ -73,6 +84,17 @@ export class MetricsModule {
           // Each new day rescores every partner (windows move and quadrants age without events).
           start: ({ app, everyMs }) => app.startScoringClock(everyMs),
           stop: ({ app }) => app.stopScoringClock(),
+        }),
+        workerProvider({
+          name: 'metrics: source-events copy',
+          readiness: true,
+          inject: [METRICS_OPTIONS],
+          create: (runtime, o: MetricsModuleOptions) =>
+            o.copySourceEvents
+              ? new SourceEventsConsumer(runtime.store, runtime.bus, undefined, runtime.log)
+              : undefined,
+          start: (consumer) => consumer?.start(),
+          stop: (consumer) => consumer?.stop(),
         }),
         outboxRelayProvider('metrics'),
       ],
