@@ -22,6 +22,11 @@ export interface KafkaEventBusOptions {
   lingerMs?: number;
   /** Where failed offset commits are reported (they are not fatal; see BatchPipeline). */
   log?: (line: string) => void;
+  /**
+   * Put before every consumer group id (default none): lets two deployments (or test runs)
+   * share one Kafka cluster without sharing offsets.
+   */
+  groupIdPrefix?: string;
 }
 
 /**
@@ -48,8 +53,9 @@ export class KafkaEventBus implements EventBus {
     } finally {
       await admin.disconnect();
     }
+    const groupId = `${this.options.groupIdPrefix ?? ''}${options.groupId}`;
     const consumer = this.kafka.consumer({
-      groupId: options.groupId,
+      groupId,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
@@ -124,7 +130,7 @@ export class KafkaEventBus implements EventBus {
     return {
       stop,
       done,
-      lag: () => this.lag(options.groupId, options.topics),
+      lag: () => this.lag(groupId, options.topics),
     };
   }
 

@@ -35,6 +35,51 @@ describe('Outbox relay to a real Kafka', { skip: skipUnlessPostgresAndKafka() },
     await tdb.drop();
   });
 
+  it('a relay given its contexts publishes only their events from a shared store, its checkpoint passing the others', async () => {
+    const [a, b] = [`ta${uniqueSuffix()}`, `tb${uniqueSuffix()}`];
+    const ofA = Array.from({ length: 6 }, (_, i) => testEvent('TestHappened', { i }));
+    const ofB = Array.from({ length: 4 }, (_, i) => testEvent('TestHappened', { i }));
+    for (let i = 0; i < 6; i++) {
+      await store.append(`${a}.thing-${i % 2}`, [ofA[i]!], i < 2 ? 'no-stream' : 'stream-exists');
+      if (i < 4) await store.append(`${b}.thing-${i % 2}`, [ofB[i]!], i < 2 ? 'no-stream' : 'stream-exists');
+    }
+    const relays = [a, b].map(
+      (context) => new OutboxRelay(store, db, kafka, { name: `only-${context}`, contexts: [context] }),
+    );
+    for (const relay of relays) await relay.start();
+    for (const relay of relays) await relay.drained(30_000);
+    for (const relay of relays) await relay.stop();
+    const head = await store.headPosition();
+    for (const relay of relays) assert.equal(await relay.checkpoint(), head);
+    assert.equal(relays[0]!.published, 6, 'relay a published a’s events only');
+    assert.equal(relays[1]!.published, 4, 'relay b published b’s events only');
+
+    for (const [context, written] of [
+      [a, ofA],
+      [b, ofB],
+    ] as const) {
+      const consumer = kafka.consumer({ groupId: `check-${context}`, maxWaitTimeInMs: 100 });
+      const ids: string[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topic: topicOf(context), fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          ids.push(
+            fromKafkaValue(message.value, { topic: topicOf(context), partition, offset: message.offset }).id,
+          );
+        },
+      });
+      await eventually(
+        `${written.length} messages on ${topicOf(context)}`,
+        async () => ids.length >= written.length,
+        30_000,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      await consumer.disconnect();
+      assert.deepEqual(ids.sort(), written.map((e) => e.id).sort(), `only ${context}'s events, once each`);
+    }
+  });
+
   it('publishes every event to prm.<context>.events.v1 keyed by stream with the envelope headers, retention forever', async () => {
     const context = `t${uniqueSuffix()}`;
     const topic = topicOf(context);

@@ -62,7 +62,11 @@ function describePublishError(error: unknown, events: readonly SerializedEvent[]
 export interface OutboxRelayOptions {
   /** Checkpoint name (default 'default'); one relay per event store. */
   name?: string;
-  /** Contexts whose topics are created up front; others are created on first sight. */
+  /**
+   * The contexts this relay publishes (their topics are created up front): a service's relay
+   * publishes only its own context's events, even from an event store shared with others
+   * (embedded mode with Kafka). Absent: every event, topics created on first sight.
+   */
   contexts?: string[];
   partitions?: number;
   replicationFactor?: number;
@@ -104,6 +108,7 @@ export class OutboxRelay {
   private checkpointing: Promise<void> = Promise.resolve();
   private readonly name: string;
   private readonly log: (line: string) => void;
+  private readonly only?: ReadonlySet<string>;
   published = 0;
 
   constructor(
@@ -114,6 +119,7 @@ export class OutboxRelay {
   ) {
     this.name = options.name ?? 'default';
     this.log = options.log ?? (() => undefined);
+    if (options.contexts?.length) this.only = new Set(options.contexts);
   }
 
   async start(): Promise<void> {
@@ -152,8 +158,12 @@ export class OutboxRelay {
     return rows.length === 0 ? 0n : BigInt(rows[0]!.position);
   }
 
-  private async publishUntilAcknowledged(events: readonly SerializedEvent[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+  private async publishUntilAcknowledged(round: readonly SerializedEvent[]): Promise<void> {
+    if (round.length === 0) return;
+    const only = this.only;
+    // Other contexts' events (a shared store) are passed over; the checkpoint still moves past them.
+    const events = only ? round.filter((e) => only.has(contextOfStream(e.streamId))) : round;
+    for (let attempt = 1; events.length > 0; attempt++) {
       try {
         await this.publish(events);
         break;
@@ -171,7 +181,7 @@ export class OutboxRelay {
     if (this.options.crashAfterPublishingBatch === this.batches) process.kill(process.pid, 'SIGKILL');
     this.published += events.length;
     this.pending = {
-      position: events[events.length - 1]!.globalPosition,
+      position: round[round.length - 1]!.globalPosition,
       count: (this.pending?.count ?? 0) + events.length,
     };
     // The checkpoint is written at most every checkpointIntervalMs (a commit per round would

@@ -1,3 +1,5 @@
 export * from './infra';
 export * from './given-when-then';
 export * from './events';
+export * from './service-process';
+export * from './service-main-specs';

@@ -1,4 +1,4 @@
 export * from './config';
-export * from './runtime';
 export * from './platform';
 export * from './app.module';
+export { PlatformRuntime } from '@prm/runtime';

@@ -1,45 +1,22 @@
-import { ConfigurationError } from '@prm/database';
+import { runMain } from '@prm/runtime';
 import { loadConfig } from './config';
-import { startPlatform } from './platform';
+import { embeddedStart } from './platform';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = (line: string) => console.log(`[prm] ${line}`);
-  const platform = await startPlatform(config, log);
-  log(`${platform.runtime.mode} mode; data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}`);
-  log(`health: ${platform.url}/health`);
-  log(
-    `gRPC: ${platform.grpcAddress} (prm.partners.v1, prm.deals.v1, prm.mapping.v1, prm.metrics.v1; health and reflection on)`,
-  );
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    platform.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
+/**
+ * `npm start`: every context in one process (PGlite in ./data and the in-process bus unless
+ * DATABASE_URL / KAFKA_BROKERS say otherwise). A bad variable exits 2 naming it; a port in use
+ * exits 2 saying which variable to change; SIGTERM / SIGINT stop it cleanly (exit 0).
+ */
+runMain({
+  name: 'prm',
+  configure: (env, log) => {
+    const config = loadConfig(env);
+    log(
+      `${config.kafka ? 'distributed' : 'embedded'} mode; data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir}`,
     );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigurationError) {
-    console.error(`[prm] configuration error: ${error.message}`);
-    process.exit(2);
-  }
-  const e = error as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') {
-    console.error(
-      `[prm] ${e.message}: another process uses that port; set PORT to a free one (e.g. PORT=3001 npm start)`,
+    log(
+      'gRPC packages: prm.partners.v1, prm.deals.v1, prm.mapping.v1, prm.metrics.v1 (health and reflection on)',
     );
-    process.exit(2);
-  }
-  console.error('[prm] failed to start:', error);
-  process.exit(1);
+    return embeddedStart(config, log);
+  },
 });

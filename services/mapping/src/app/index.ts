@@ -5,3 +5,4 @@ export * from './account-list.repository';
 export * from './match-key-hasher';
 export * from './streams';
 export * from './partner-view.projection';
+export * from './partner-quadrants.projection';

@@ -1,0 +1,9 @@
+/**
+ * The deals service as its own process (distributed mode):
+ *   DATABASE_URL=postgres://…/prm_deals KAFKA_BROKERS=127.0.0.1:9092 node services/deals/dist/main.js
+ * A bad or missing variable stops it with the variable's name (exit code 2); SIGTERM drains and exits 0.
+ */
+import { runMain } from '@prm/runtime';
+import { dealsServiceStart } from './deals.config';
+
+runMain({ name: 'prm-deals', configure: dealsServiceStart });
