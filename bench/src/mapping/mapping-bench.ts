@@ -119,7 +119,7 @@ function inn10(n: number): string {
 }
 
 /** A realistic CSV export (HubSpot-like header, Cyrillic and Latin names, URLs, INNs). */
-function csvExport(rows: number): Buffer {
+export function csvExport(rows: number): Buffer {
   const lines = ['Record ID,Company name,Website URL,INN,Country/Region,Lifecycle Stage'];
   const stages = ['customer', 'opportunity', 'lead', 'subscriber', 'Sales Qualified Lead'];
   for (let i = 0; i < rows; i++) {
@@ -319,7 +319,7 @@ function goal(name: string, target: string, measured: number, unit: string, met:
   return { name, goal: target, measured: round(measured, 1), unit, met };
 }
 
-function* chunks(buffer: Buffer, size: number): Generator<Uint8Array> {
+export function* chunks(buffer: Buffer, size: number): Generator<Uint8Array> {
   for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
 }
 
