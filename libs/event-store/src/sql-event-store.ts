@@ -17,6 +17,7 @@ import {
 } from './event-store';
 import { eventStoreMigrations } from './migrations';
 import { tailLog } from './tail';
+import { TailCache } from './tail-cache';
 
 interface PendingAppend {
   stream: string;
@@ -80,6 +81,8 @@ export interface SqlEventStoreOptions {
   maxEventsPerBatch?: number;
   /** Batches in flight at once (default 2 on PostgreSQL, 1 on PGlite). */
   maxInFlight?: number;
+  /** Recent events kept for the store's readers (default 20,000; tail-cache.ts). */
+  tailCacheEvents?: number;
 }
 
 /**
@@ -95,6 +98,10 @@ export class SqlEventStore implements EventStore {
   private inFlight = 0;
   private pumpScheduled = false;
   private readonly appended = new EventEmitter();
+  /** The recent log as readers saw it, shared by every subscription of this store (tail-cache.ts). */
+  private readonly tail: TailCache<RecordedEvent>;
+  private sharedReads = 0;
+  private readonly readsInFlight = new Map<string, { signals: number; page: Promise<RecordedEvent[]> }>();
   private unlisten?: () => Promise<void>;
   private readonly maxAppends: number;
   private readonly maxEvents: number;
@@ -109,13 +116,25 @@ export class SqlEventStore implements EventStore {
     this.maxEvents = options.maxEventsPerBatch ?? 5000;
     this.maxInFlight = options.maxInFlight ?? (db.kind === 'pglite' ? 1 : 2);
     this.appended.setMaxListeners(0);
+    this.tail = new TailCache(options.tailCacheEvents ?? 20_000);
+  }
+
+  /** An append here or (through NOTIFY) in another process: wake the tailing readers. */
+  private signalAppended(): void {
+    this.tail.signal();
+    this.appended.emit('appended');
+  }
+
+  /** How often readAll was answered from the tail cache (for benchmarks and tests). */
+  get tailCacheStats(): { hits: number; misses: number; shared: number } {
+    return { hits: this.tail.hits, misses: this.tail.misses, shared: this.sharedReads };
   }
 
   /** Migrates the schema and starts listening for appends by other processes. */
   static async create(db: Database, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
     await migrate(db, 'event-store', eventStoreMigrations);
     const store = new SqlEventStore(db, options);
-    store.unlisten = await db.listen('es_appended', () => store.appended.emit('appended'));
+    store.unlisten = await db.listen('es_appended', () => store.signalAppended());
     return store;
   }
 
@@ -189,7 +208,7 @@ export class SqlEventStore implements EventStore {
         );
       }
     }
-    this.appended.emit('appended');
+    this.signalAppended();
   }
 
   private async callAppend(batch: PendingAppend[]): Promise<AppendRow[]> {
@@ -232,11 +251,34 @@ export class SqlEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM es_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
-      [String(options.after ?? 0n), options.limit ?? 1000],
-    );
-    return rows.map(toRecorded);
+    const after = options.after ?? 0n;
+    const limit = options.limit ?? 1000;
+    const cached = this.tail.read(after, limit);
+    if (cached) return cached;
+    const signals = this.tail.signals;
+    // Subscriptions woken by the same append ask for the same page at once: one query
+    // answers them all, unless an append was signalled after it was sent.
+    const key = `${after}:${limit}`;
+    const pending = this.readsInFlight.get(key);
+    if (pending && pending.signals === signals) {
+      this.sharedReads++;
+      return pending.page;
+    }
+    const page = this.db
+      .query<EventRow>(
+        `SELECT ${COLUMNS} FROM es_events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+        [String(after), limit],
+      )
+      .then((rows) => {
+        const events = rows.map(toRecorded);
+        this.tail.remember(after, events, signals);
+        return events;
+      })
+      .finally(() => {
+        if (this.readsInFlight.get(key)?.page === page) this.readsInFlight.delete(key);
+      });
+    this.readsInFlight.set(key, { signals, page });
+    return page;
   }
 
   /** readAll with the envelope built by the database (SerializedEvent): the relay's read. */

@@ -24,35 +24,45 @@ export function tailLog<T extends { readonly globalPosition: bigint }>(
   signals?.on('appended', onSignal);
 
   const done = (async () => {
-    // The next page is read while the handler works on this one.
+    // A page is read while the handler works on the one before it when that one was full
+    // (more is waiting). After a short page the log was at its head: the next read waits
+    // for an append signal or the idle poll. `signalled` is cleared just before a read is
+    // sent, so an append committed after that read's snapshot always wakes the loop.
     const read = (after: bigint) => {
+      signalled = false;
       const page = store.readAll({ after, limit });
       page.catch(() => undefined); // awaited below, or dropped on stop/error
       return page;
     };
+    const idle = async () => {
+      if (signalled || stopped) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, idlePollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    };
     try {
       let next = read(position);
       while (!stopped) {
-        signalled = false;
         const events = await next;
         if (stopped) break;
-        if (events.length > 0) {
+        if (events.length >= limit) {
           const last = events[events.length - 1]!.globalPosition;
           next = read(last);
           await handler(events);
           position = last;
           continue;
         }
-        if (!signalled) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, idlePollMs);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = undefined;
+        if (events.length > 0) {
+          await handler(events);
+          position = events[events.length - 1]!.globalPosition;
         }
+        await idle();
+        if (stopped) break;
         next = read(position);
       }
     } catch (error) {
