@@ -15,13 +15,14 @@ function sendToParent(result: BenchResult): Promise<void> {
 }
 
 /** The suites `npm run bench` runs, in this order; BENCH_SUITES picks some (comma list). */
-const SUITES = ['event-store', 'deals', 'mapping', 'metrics'] as const;
+const SUITES = ['event-store', 'deals', 'mapping', 'metrics', 'commands'] as const;
 
 /** Each service suite runs in its own Node process (its memory, its flags); stdout is its JSON report. */
 const CHILD: Record<Exclude<(typeof SUITES)[number], 'event-store'>, { script: string; env: string }> = {
   deals: { script: 'deals/main.js', env: 'BENCH_SCALE' },
   mapping: { script: 'mapping/main.js', env: 'BENCH_MAPPING_SCALE' },
   metrics: { script: 'metrics/main.js', env: 'BENCH_METRICS_SCALE' },
+  commands: { script: 'commands/main.js', env: 'BENCH_SCALE' },
 };
 
 function runChild(suite: keyof typeof CHILD): unknown {
@@ -46,7 +47,7 @@ function runChild(suite: keyof typeof CHILD): unknown {
 }
 
 /**
- * `node dist/main.js` runs every suite (BENCH_SUITES=event-store,deals,mapping,metrics picks some)
+ * `node dist/main.js` runs every suite (BENCH_SUITES=event-store,deals,mapping,metrics,commands picks some)
  * and prints one JSON report on stdout (progress on stderr), also saved in bench/results/.
  * `node dist/main.js worker <task>` is the child process of one event-store task.
  */

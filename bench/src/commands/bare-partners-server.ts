@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   );
   process.stdout.write(`listening ${port}\n`);
   const stop = async () => {
+    // Like the service's main: at most a few seconds to drain, then exit 0 regardless.
+    setTimeout(() => process.exit(0), 8000).unref();
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     await relay.stop();
     await dormancy.stop();
@@ -103,7 +105,12 @@ async function main(): Promise<void> {
     await runtime.close();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGTERM', () =>
+    stop().catch((error: unknown) => {
+      log(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }),
+  );
 }
 
 main().catch((error: unknown) => {
