@@ -6,6 +6,7 @@ import {
   WrongExpectedVersionError,
 } from '@prm/event-store';
 import { StreamInterruptedError } from './client-stream';
+import { decodeStatusDetails, encodeStatusDetails, GRPC_STATUS_DETAILS_TRAILER } from './rich-status';
 
 const CODES: Record<DomainErrorCode, status> = {
   INVALID_ARGUMENT: status.INVALID_ARGUMENT,
@@ -31,16 +32,20 @@ export function toGrpcError(
 ): Partial<ServiceError> {
   const metadata = new Metadata();
   if (error instanceof DomainError) {
+    const code = CODES[error.code];
     if (error.violations.length > 0)
       metadata.set(FIELD_VIOLATIONS_TRAILER, Buffer.from(JSON.stringify(error.violations)));
     if (Object.keys(error.details).length > 0)
       metadata.set(ERROR_DETAILS_TRAILER, Buffer.from(JSON.stringify(error.details)));
-    return { code: CODES[error.code], details: error.message, metadata };
+    metadata.set(GRPC_STATUS_DETAILS_TRAILER, encodeStatusDetails(code, error.message, error.violations));
+    return { code, details: error.message, metadata };
   }
   if (error instanceof InvalidAppendError) {
+    const violations = [{ field: error.field, reason: error.message }];
+    metadata.set(FIELD_VIOLATIONS_TRAILER, Buffer.from(JSON.stringify(violations)));
     metadata.set(
-      FIELD_VIOLATIONS_TRAILER,
-      Buffer.from(JSON.stringify([{ field: error.field, reason: error.message }])),
+      GRPC_STATUS_DETAILS_TRAILER,
+      encodeStatusDetails(status.INVALID_ARGUMENT, error.message, violations),
     );
     return { code: status.INVALID_ARGUMENT, details: error.message, metadata };
   }
@@ -66,4 +71,14 @@ export function toGrpcError(
 export function fieldViolationsOf(error: ServiceError): Array<{ field: string; reason: string }> {
   const raw = error.metadata?.get(FIELD_VIOLATIONS_TRAILER)[0];
   return raw ? (JSON.parse(raw.toString()) as Array<{ field: string; reason: string }>) : [];
+}
+
+/**
+ * The standard rich error model a server sent (google.rpc.Status in grpc-status-details-bin):
+ * its code, message and the google.rpc.BadRequest field violations, field names as in the
+ * .proto (snake_case). Undefined when the trailer is absent.
+ */
+export function richStatusOf(error: ServiceError) {
+  const raw = error.metadata?.get(GRPC_STATUS_DETAILS_TRAILER)[0];
+  return raw === undefined ? undefined : decodeStatusDetails(Buffer.isBuffer(raw) ? raw : Buffer.from(raw));
 }

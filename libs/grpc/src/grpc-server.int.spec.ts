@@ -12,7 +12,8 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { DomainError } from '@prm/domain';
 import { ConcurrencyRetriesExhaustedError } from '@prm/event-store';
-import { fieldViolationsOf } from './grpc-errors';
+import { fieldViolationsOf, richStatusOf } from './grpc-errors';
+import { BAD_REQUEST_TYPE_URL } from './rich-status';
 import { unaryClient, type UnaryClient } from './grpc-client';
 import { PROTO_LOADER_OPTIONS, startGrpcServer, type RunningGrpcServer } from './grpc-server';
 
@@ -138,10 +139,19 @@ describe('gRPC shell (real @grpc/grpc-js client and server)', () => {
       assert.equal(e.code, status.INVALID_ARGUMENT);
       assert.match(e.details, /text: must not be empty/);
       assert.deepEqual(fieldViolationsOf(e), [{ field: 'text', reason: 'must not be empty' }]);
+      // The standard rich error model too (google.rpc.Status with a google.rpc.BadRequest).
+      assert.deepEqual(richStatusOf(e), {
+        code: status.INVALID_ARGUMENT,
+        message: e.details,
+        fieldViolations: [{ field: 'text', description: 'must not be empty' }],
+        detailTypes: [BAD_REQUEST_TYPE_URL],
+      });
       return true;
     });
     await assert.rejects(echo.call('say', { mode: 'precondition' }), (e: ServiceError) => {
       assert.equal(e.code, status.FAILED_PRECONDITION);
+      assert.equal(richStatusOf(e)?.code, status.FAILED_PRECONDITION);
+      assert.deepEqual(richStatusOf(e)?.fieldViolations, []);
       assert.match(e.details, /allowed next: contacted/);
       return true;
     });

@@ -17,6 +17,7 @@ import { DomainError, requestIdProblem } from '@prm/domain';
 import { toGrpcError } from './grpc-errors';
 import { checkedStream, checkRequest, guardedDeserializer, loadProtoRoot } from './request-guard';
 import { clientMessages, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './client-stream';
+import { reflectionPackageDefinition } from './reflection';
 
 export const PROTO_LOADER_OPTIONS: Options = {
   keepCase: false,
@@ -39,6 +40,12 @@ export type GrpcHandlers = Record<string, (request: never) => Promise<unknown>>;
 export interface GrpcBinding {
   protoFiles: string[];
   services: Record<string, GrpcHandlers>;
+  /**
+   * Methods ("prm.deals.v1.DealsService/DecideProtectionExtension") whose `requestId` field
+   * names something else than the call's idempotency key: the `idempotency-key` metadata is
+   * checked but never put into that field.
+   */
+  requestIdIsNotIdempotencyKey?: string[];
 }
 
 /** One server for several contexts (the embedded runtime serves them all on one port). */
@@ -53,6 +60,7 @@ export function startGrpcServerFor(
     protoFiles: bindings.flatMap((b) => b.protoFiles),
     includeDirs: [PROTO_ROOT],
     services: Object.assign({}, ...bindings.map((b) => b.services)) as GrpcServerOptions['services'],
+    requestIdIsNotIdempotencyKey: bindings.flatMap((b) => b.requestIdIsNotIdempotencyKey ?? []),
     log,
     streamIdleTimeoutMs: options.streamIdleTimeoutMs,
   });
@@ -66,6 +74,8 @@ export interface GrpcServerOptions {
   includeDirs: string[];
   /** Fully-qualified service name (e.g. 'prm.partners.v1.PartnersService') → its unary handlers. */
   services: Record<string, GrpcHandlers>;
+  /** GrpcBinding.requestIdIsNotIdempotencyKey of every binding served. */
+  requestIdIsNotIdempotencyKey?: string[];
   log?: (line: string) => void;
   /**
    * A client stream that sends nothing for this long while the handler waits for it is
@@ -79,6 +89,10 @@ export interface RunningGrpcServer {
   port: number;
   packageDefinition: PackageDefinition;
   health: HealthImplementation;
+  /** The fully-qualified services served (each has its own health status). */
+  services: string[];
+  /** Sets the overall health status and every service's (the host's readiness probe). */
+  setServing(serving: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -128,6 +142,7 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
   const types = loadProtoRoot(options.protoFiles, options.includeDirs);
   const server = new Server();
   const health = new HealthImplementation({ '': 'SERVING' });
+  const notIdempotencyKey = new Set(options.requestIdIsNotIdempotencyKey ?? []);
   for (const [name, handlers] of Object.entries(options.services)) {
     const definition = lookup(root, name);
     const implementation: UntypedServiceImplementation = {};
@@ -171,12 +186,14 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
         implementation[method] = clientStreaming;
         continue;
       }
+      const keyIsRequestId = !notIdempotencyKey.has(`${name}/${method}`);
       const unary: handleUnaryCall<unknown, unknown> = (call, callback) => {
         // A handler that throws synchronously is mapped like one that rejects.
         Promise.resolve()
           .then(() => {
             checkRequest(call.request);
-            return handler(withIdempotencyKey(call.request, idempotencyKeyOf(call.metadata)) as never);
+            const key = idempotencyKeyOf(call.metadata);
+            return handler((keyIsRequestId ? withIdempotencyKey(call.request, key) : call.request) as never);
           })
           .then(
             (response) => callback(null, response),
@@ -189,20 +206,33 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     health.setStatus(name, 'SERVING');
   }
   health.addToServer(server);
-  new ReflectionService(packageDefinition).addToServer(server);
+  new ReflectionService(reflectionPackageDefinition(options.protoFiles, options.includeDirs)).addToServer(
+    server,
+  );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(options.address, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );
+  const services = Object.keys(options.services);
+  let stopped = false;
   return {
     server,
     port,
     packageDefinition,
     health,
+    services,
+    setServing: (serving) => {
+      if (stopped) return;
+      const state = serving ? 'SERVING' : 'NOT_SERVING';
+      health.setStatus('', state);
+      for (const name of services) health.setStatus(name, state);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
-        for (const name of Object.keys(options.services)) health.setStatus(name, 'NOT_SERVING');
+        stopped = true;
+        health.setStatus('', 'NOT_SERVING');
+        for (const name of services) health.setStatus(name, 'NOT_SERVING');
         server.tryShutdown(() => resolve());
       }),
   };

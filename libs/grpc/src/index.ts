@@ -4,3 +4,5 @@ export * from './grpc-client';
 export * from './actor';
 export * from './request-guard';
 export * from './client-stream';
+export * from './rich-status';
+export * from './reflection';
