@@ -404,6 +404,8 @@ export function dealsGrpcBinding(app: DealsApplication): GrpcBinding {
         withActorCheck(dealsGrpcHandlers(app, new DealsQueries(app.db, app.store))),
       ) as never,
     },
+    // Its request_id names the extension request being decided, not this call.
+    requestIdIsNotIdempotencyKey: [`${DEALS_SERVICE}/DecideProtectionExtension`],
   };
 }
 

@@ -181,6 +181,35 @@ describe(
       );
     });
 
+    it('DecideProtectionExtension: its requestId names the extension request, so an idempotency key never stands for it', async () => {
+      const dealId = await deal('extension-decide.example');
+      const ext = await call('requestProtectionExtension', {
+        actor: user1,
+        dealId,
+        days: 30,
+        reason: 'budget',
+      });
+      const key = { 'idempotency-key': randomUUID() };
+      // Without the field the key would have been taken for the extension request's id (NOT_FOUND).
+      await assert.rejects(
+        call('decideProtectionExtension', { actor: pam1, dealId, approve: true }, key),
+        (e: ServiceError) => {
+          assert.equal(e.code, status.INVALID_ARGUMENT, e.details);
+          assert.deepEqual(
+            fieldViolationsOf(e).map((v) => v.field),
+            ['requestId'],
+          );
+          return true;
+        },
+      );
+      await call(
+        'decideProtectionExtension',
+        { actor: pam1, dealId, requestId: ext.requestId, approve: true },
+        key,
+      );
+      assert.equal(await countOf(dealId, 'DealProtectionExtended'), 1);
+    });
+
     it('PayCommission replayed with another payment reference is refused naming paymentReference; the same payment again changes nothing', async () => {
       const { dealId, commissionId } = await wonDealWithAccrual('payment.example');
       await call('approveCommission', { actor: admin, dealId, commissionId });
