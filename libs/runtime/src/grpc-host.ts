@@ -21,7 +21,12 @@ export interface GrpcHostOptions {
   streamIdleTimeoutMs?: number;
   /** Calls still running this long after shutdown began are cancelled (default 5 s). */
   drainTimeoutMs?: number;
+  /** How often grpc.health.v1 is re-checked against the database (default 2 s). */
+  healthProbeMs?: number;
 }
+
+/** A database probe slower than this counts as unreachable. */
+const PROBE_TIMEOUT_MS = 1500;
 
 export const GRPC_HOST_OPTIONS = Symbol('GRPC_HOST_OPTIONS');
 
@@ -37,6 +42,8 @@ export const GRPC_HOST_OPTIONS = Symbol('GRPC_HOST_OPTIONS');
 @Injectable()
 export class GrpcHost implements OnApplicationBootstrap, OnModuleDestroy {
   private server?: RunningGrpcServer;
+  private probeTimer?: NodeJS.Timeout;
+  private serving?: boolean;
 
   constructor(
     @Inject(GRPC_HOST_OPTIONS) private readonly options: GrpcHostOptions,
@@ -64,9 +71,41 @@ export class GrpcHost implements OnApplicationBootstrap, OnModuleDestroy {
       this.runtime.log,
       { streamIdleTimeoutMs: this.options.streamIdleTimeoutMs },
     );
+    // grpc.health.v1 says SERVING only while the database answers and every worker that
+    // readiness waits for has started (the same rule as /health/ready), re-checked every
+    // healthProbeMs, so a load balancer or grpc_health_probe stops sending calls that would fail.
+    await this.probe();
+    this.probeTimer = setInterval(() => void this.probe(), this.options.healthProbeMs ?? 2000);
+    this.probeTimer.unref();
+  }
+
+  /** One health check: the database (the event store's head) within PROBE_TIMEOUT_MS, and the workers. */
+  async probe(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const reachable = await Promise.race([
+      this.runtime.store.headPosition().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    const serving = reachable && this.runtime.allStarted;
+    if (serving !== this.serving) {
+      if (this.serving !== undefined)
+        this.runtime.log(
+          `gRPC health: ${serving ? 'SERVING' : 'NOT_SERVING'}${reachable ? '' : ' (the database does not answer)'}`,
+        );
+      this.serving = serving;
+    }
+    this.server?.setServing(serving);
+    return serving;
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.probeTimer);
     const server = this.server;
     this.server = undefined;
     if (!server) return;

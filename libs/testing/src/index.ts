@@ -3,3 +3,4 @@ export * from './given-when-then';
 export * from './events';
 export * from './service-process';
 export * from './service-main-specs';
+export * from './grpc-health';

@@ -8,6 +8,9 @@ import {
   skipUnlessPostgresAndKafka,
   uniqueSuffix,
 } from './infra';
+import { Client } from 'pg';
+import { grpcHealthStatus } from './grpc-health';
+import { postgresAdminUrl } from './infra';
 import { spawnService } from './service-process';
 
 export interface ServiceMainSpecOptions {
@@ -19,6 +22,8 @@ export interface ServiceMainSpecOptions {
   badVariables: ReadonlyArray<readonly [string, string]>;
   /** Calls the running service makes answer (over gRPC) before it is stopped. */
   exercise?(grpcAddress: string): Promise<void>;
+  /** The service's fully-qualified gRPC services (each has its own health status). */
+  grpcServices: string[];
 }
 
 /**
@@ -52,6 +57,56 @@ export function describeServiceMain(options: ServiceMainSpecOptions): void {
         assert.match(run.stderr, new RegExp(`configuration error: ${name}: \\S`), `${name}=${value}`);
       }
     });
+
+    it(
+      'says SERVING over grpc.health.v1 only while its database answers (cut off and back again)',
+      { skip: skipUnlessPostgresAndKafka() },
+      async () => {
+        const db = await createTestDatabase(`${options.service}_health`);
+        const admin = new Client({ connectionString: postgresAdminUrl });
+        await admin.connect();
+        const service = spawnService(options.mainJs, {
+          DATABASE_URL: db.url,
+          KAFKA_BROKERS: kafkaBrokers.join(','),
+          KAFKA_GROUP_PREFIX: `t${uniqueSuffix()}.`,
+          PORT: '0',
+          GRPC_PORT: '0',
+        });
+        const allSay = async (expected: string) => {
+          const address = await service.grpcAddress;
+          const answers = await Promise.all(
+            ['', ...options.grpcServices].map((s) => grpcHealthStatus(address, s)),
+          );
+          return answers.every((a) => a === expected) ? answers : null;
+        };
+        try {
+          await eventually('SERVING for the server and every service', () => allSay('SERVING'), 30_000);
+          // The database stops taking connections and drops the service's: it is no longer healthy.
+          await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS false`);
+          await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
+            db.name,
+          ]);
+          await eventually(
+            'NOT_SERVING while the database is unreachable',
+            () => allSay('NOT_SERVING'),
+            20_000,
+          );
+          const url = await service.url;
+          assert.equal((await fetch(`${url}/health/ready`)).status, 503);
+          await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`);
+          await eventually('SERVING again once the database answers', () => allSay('SERVING'), 20_000);
+          const exit = await service.stop('SIGTERM');
+          assert.equal(exit.code, 0, service.output());
+          assert.match(service.output(), /gRPC health: NOT_SERVING \(the database does not answer\)/);
+        } finally {
+          await admin.query(`ALTER DATABASE ${db.name} ALLOW_CONNECTIONS true`).catch(() => undefined);
+          await admin.end();
+          if (service.child.exitCode === null && service.child.signalCode === null)
+            await service.stop('SIGKILL');
+          await db.drop();
+        }
+      },
+    );
 
     it(
       'starts alone on its own database and Kafka, is ready, answers, and exits 0 within 10 s of SIGTERM',

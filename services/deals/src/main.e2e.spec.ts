@@ -7,6 +7,7 @@ import { DEALS_PROTO, DEALS_SERVICE } from './app';
 describeServiceMain({
   service: 'deals',
   mainJs: join(__dirname, 'main.js'),
+  grpcServices: [DEALS_SERVICE],
   badVariables: [['PRM_REPORTING_CURRENCY', 'EURO']],
   async exercise(address) {
     const client = unaryClient(address, DEALS_PROTO, [PROTO_ROOT], DEALS_SERVICE);

@@ -7,6 +7,7 @@ import { MAPPING_PROTO, MAPPING_SERVICE } from './app';
 describeServiceMain({
   service: 'mapping',
   mainJs: join(__dirname, 'main.js'),
+  grpcServices: [MAPPING_SERVICE],
   badVariables: [
     ['PRM_MAPPING_HMAC_SECRET', 'short'],
     ['PRM_UPLOAD_IDLE_TIMEOUT_MS', '-1'],

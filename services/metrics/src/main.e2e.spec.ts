@@ -7,6 +7,7 @@ import { METRICS_PROTO, METRICS_SERVICE } from './app';
 describeServiceMain({
   service: 'metrics',
   mainJs: join(__dirname, 'main.js'),
+  grpcServices: [METRICS_SERVICE],
   badVariables: [['KAFKA_PARTITIONS', '0']],
   async exercise(address) {
     const client = unaryClient(address, METRICS_PROTO, [PROTO_ROOT], METRICS_SERVICE);

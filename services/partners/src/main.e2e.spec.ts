@@ -7,6 +7,7 @@ import { PARTNERS_SERVICE, PROTO_ROOT } from './app';
 describeServiceMain({
   service: 'partners',
   mainJs: join(__dirname, 'main.js'),
+  grpcServices: [PARTNERS_SERVICE],
   badVariables: [
     ['PRM_PAM_CAPACITY', '0'],
     ['PRM_REPORTING_CURRENCY', 'EURO'],

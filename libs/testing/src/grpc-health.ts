@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { credentials, loadPackageDefinition, type Client, type GrpcObject } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+
+const HEALTH_PROTO = join(
+  require.resolve('grpc-health-check/package.json'),
+  '..',
+  'proto',
+  'health',
+  'v1',
+  'health.proto',
+);
+
+/**
+ * What grpc.health.v1.Health/Check answers for `service` ('' = the server as a whole), as
+ * grpc_health_probe and load balancers ask it: 'SERVING', 'NOT_SERVING', or the call's error.
+ */
+export async function grpcHealthStatus(address: string, service = ''): Promise<string> {
+  const health = (
+    (loadPackageDefinition(loadSync(HEALTH_PROTO, { keepCase: true, enums: String })).grpc as GrpcObject)
+      .health as GrpcObject
+  ).v1 as GrpcObject;
+  const Health = health.Health as unknown as new (
+    address: string,
+    creds: ReturnType<typeof credentials.createInsecure>,
+  ) => Client & {
+    check(
+      request: { service: string },
+      options: { deadline: number },
+      callback: (error: Error | null, response?: { status: string }) => void,
+    ): void;
+  };
+  const client = new Health(address, credentials.createInsecure());
+  try {
+    return await new Promise<string>((resolve) =>
+      client.check({ service }, { deadline: Date.now() + 3000 }, (error, response) =>
+        resolve(error ? `error: ${error.message}` : (response?.status ?? 'no answer')),
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
