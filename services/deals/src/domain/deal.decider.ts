@@ -623,6 +623,9 @@ function requestExtension(command: RequestProtectionExtension, deal: RegisteredD
 function decideExtension(command: DecideProtectionExtension, deal: RegisteredDeal): Events {
   const d = command.data;
   requireApprover(d.by, d.partnerPamId, 'decide on a protection extension');
+  const v = new Violations();
+  v.check(isUuid(d.requestId), 'requestId', 'must be the UUID of the extension request to decide');
+  v.throwIfAny();
   const request = deal.extensions[d.requestId];
   if (!request) throw DomainError.notFound(`deal ${deal.dealId} has no extension request ${d.requestId}`);
   if (request.status !== 'pending') {

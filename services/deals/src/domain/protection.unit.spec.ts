@@ -177,6 +177,11 @@ describe('DecideProtectionExtension', () => {
     given(pending).when(decide()).then([extended]);
   });
 
+  it('names a missing or malformed extension request id as a bad field, not as a missing request', () => {
+    refused(pending, decide({ requestId: '' }), 'INVALID_ARGUMENT', /requestId: must be the UUID/);
+    refused(pending, decide({ requestId: 'ext-1' }), 'INVALID_ARGUMENT', /requestId: must be the UUID/);
+  });
+
   it('refusing needs a reason, and records it trimmed', () => {
     refused(pending, decide({ approve: false }), 'INVALID_ARGUMENT', /reason: is required when refusing/);
     given(pending)
