@@ -12,20 +12,14 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import { DomainError } from '@prm/domain';
 import { ConcurrencyRetriesExhaustedError } from '@prm/event-store';
+import { HEALTH_PROTO } from '@prm/testing';
 import { fieldViolationsOf, richStatusOf } from './grpc-errors';
 import { BAD_REQUEST_TYPE_URL } from './rich-status';
 import { unaryClient, type UnaryClient } from './grpc-client';
 import { PROTO_LOADER_OPTIONS, startGrpcServer, type RunningGrpcServer } from './grpc-server';
 
 const protoDir = join(__dirname, '..', 'test-protos');
-const healthProto = join(
-  require.resolve('grpc-health-check/package.json'),
-  '..',
-  'proto',
-  'health',
-  'v1',
-  'health.proto',
-);
+const healthProto = HEALTH_PROTO;
 const reflectionProto = join(
   require.resolve('@grpc/reflection/package.json'),
   '..',

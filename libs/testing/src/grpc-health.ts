@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { credentials, loadPackageDefinition, type Client, type GrpcObject } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
-const HEALTH_PROTO = join(
+/** grpc.health.v1's .proto as grpc-health-check ships it. */
+export const HEALTH_PROTO = join(
   require.resolve('grpc-health-check/package.json'),
   '..',
   'proto',

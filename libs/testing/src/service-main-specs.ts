@@ -31,6 +31,17 @@ export interface ServiceMainSpecOptions {
  * variable's name and exit code 2; started alone on its own database and Kafka it becomes ready
  * (/health/ready 200, /health/live 200, no internals), answers, and on SIGTERM exits 0 within 10 s.
  */
+/** The service from its main on its own database and the test Kafka, on free ports. */
+function startAlone(mainJs: string, databaseUrl: string) {
+  return spawnService(mainJs, {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    KAFKA_GROUP_PREFIX: `t${uniqueSuffix()}.`,
+    PORT: '0',
+    GRPC_PORT: '0',
+  });
+}
+
 export function describeServiceMain(options: ServiceMainSpecOptions): void {
   describe(`${options.service} service main`, () => {
     it('refuses a bad or missing variable at start, naming it, with exit code 2', () => {
@@ -65,13 +76,7 @@ export function describeServiceMain(options: ServiceMainSpecOptions): void {
         const db = await createTestDatabase(`${options.service}_health`);
         const admin = new Client({ connectionString: postgresAdminUrl });
         await admin.connect();
-        const service = spawnService(options.mainJs, {
-          DATABASE_URL: db.url,
-          KAFKA_BROKERS: kafkaBrokers.join(','),
-          KAFKA_GROUP_PREFIX: `t${uniqueSuffix()}.`,
-          PORT: '0',
-          GRPC_PORT: '0',
-        });
+        const service = startAlone(options.mainJs, db.url);
         const allSay = async (expected: string) => {
           const address = await service.grpcAddress;
           const answers = await Promise.all(
@@ -113,13 +118,7 @@ export function describeServiceMain(options: ServiceMainSpecOptions): void {
       { skip: skipUnlessPostgresAndKafka() },
       async () => {
         const db = await createTestDatabase(options.service);
-        const service = spawnService(options.mainJs, {
-          DATABASE_URL: db.url,
-          KAFKA_BROKERS: kafkaBrokers.join(','),
-          KAFKA_GROUP_PREFIX: `t${uniqueSuffix()}.`,
-          PORT: '0',
-          GRPC_PORT: '0',
-        });
+        const service = startAlone(options.mainJs, db.url);
         try {
           const url = await service.url;
           const ready = await eventually(
