@@ -4,3 +4,4 @@ export * from './events';
 export * from './service-process';
 export * from './service-main-specs';
 export * from './grpc-health';
+export * from './sigterm-under-load';

@@ -32,7 +32,7 @@ export interface ServiceMainSpecOptions {
  * (/health/ready 200, /health/live 200, no internals), answers, and on SIGTERM exits 0 within 10 s.
  */
 /** The service from its main on its own database and the test Kafka, on free ports. */
-function startAlone(mainJs: string, databaseUrl: string) {
+export function startAlone(mainJs: string, databaseUrl: string) {
   return spawnService(mainJs, {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: kafkaBrokers.join(','),
