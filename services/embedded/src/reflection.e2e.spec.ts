@@ -46,6 +46,10 @@ describe('reflection with the real grpcurl, every service of the platform', { sk
   };
 
   before(async () => {
+    assert.ok(
+      existsSync(grpcurl),
+      `grpcurl not found at ${grpcurl}: bash infra/grpcurl/install.sh installs it (needs Go)`,
+    );
     dataDir = mkdtempSync(join(tmpdir(), 'prm-reflection-'));
     platform = await startPlatform(
       loadConfig({ PRM_DATA_DIR: dataDir, PORT: '0', GRPC_PORT: '0', PRM_SEED_DEMO: 'false' }),
