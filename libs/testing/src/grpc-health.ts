@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, type Client, type GrpcObject } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { grpcServiceClient } from './grpc-service-client';
 
 /** grpc.health.v1's .proto as grpc-health-check ships it. */
 export const HEALTH_PROTO = join(
@@ -17,21 +16,13 @@ export const HEALTH_PROTO = join(
  * grpc_health_probe and load balancers ask it: 'SERVING', 'NOT_SERVING', or the call's error.
  */
 export async function grpcHealthStatus(address: string, service = ''): Promise<string> {
-  const health = (
-    (loadPackageDefinition(loadSync(HEALTH_PROTO, { keepCase: true, enums: String })).grpc as GrpcObject)
-      .health as GrpcObject
-  ).v1 as GrpcObject;
-  const Health = health.Health as unknown as new (
-    address: string,
-    creds: ReturnType<typeof credentials.createInsecure>,
-  ) => Client & {
+  const client = grpcServiceClient<{
     check(
       request: { service: string },
       options: { deadline: number },
       callback: (error: Error | null, response?: { status: string }) => void,
     ): void;
-  };
-  const client = new Health(address, credentials.createInsecure());
+  }>(address, HEALTH_PROTO, 'grpc.health.v1.Health', { keepCase: true, enums: String });
   try {
     return await new Promise<string>((resolve) =>
       client.check({ service }, { deadline: Date.now() + 3000 }, (error, response) =>

@@ -5,12 +5,12 @@ import {
   createTestDatabase,
   eventually,
   kafkaBrokers,
+  postgresAdminUrl,
   skipUnlessPostgresAndKafka,
   uniqueSuffix,
 } from './infra';
 import { Client } from 'pg';
 import { grpcHealthStatus } from './grpc-health';
-import { postgresAdminUrl } from './infra';
 import { spawnService } from './service-process';
 
 export interface ServiceMainSpecOptions {
@@ -26,11 +26,6 @@ export interface ServiceMainSpecOptions {
   grpcServices: string[];
 }
 
-/**
- * The specs every service's main must pass: a bad or missing variable stops it with the
- * variable's name and exit code 2; started alone on its own database and Kafka it becomes ready
- * (/health/ready 200, /health/live 200, no internals), answers, and on SIGTERM exits 0 within 10 s.
- */
 /** The service from its main on its own database and the test Kafka, on free ports. */
 export function startAlone(mainJs: string, databaseUrl: string) {
   return spawnService(mainJs, {
@@ -42,6 +37,12 @@ export function startAlone(mainJs: string, databaseUrl: string) {
   });
 }
 
+/**
+ * The specs every service's main must pass: a bad or missing variable stops it with the
+ * variable's name and exit code 2; started alone on its own database and Kafka it becomes ready
+ * (/health/ready 200, /health/live 200, no internals), answers, and on SIGTERM exits 0 within 10 s;
+ * grpc.health.v1 says NOT_SERVING while its database is cut off and SERVING again after.
+ */
 export function describeServiceMain(options: ServiceMainSpecOptions): void {
   describe(`${options.service} service main`, () => {
     it('refuses a bad or missing variable at start, naming it, with exit code 2', () => {

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  credentials,
-  loadPackageDefinition,
-  Metadata,
-  status,
-  type Client,
-  type GrpcObject,
-} from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { createTestDatabase, eventually, skipUnlessPostgresAndKafka } from './infra';
+import { Metadata, status } from '@grpc/grpc-js';
+import { grpcServiceClient } from './grpc-service-client';
+import { createTestDatabase, eventually, skipUnlessPostgresAndKafka, uniqueSuffix } from './infra';
 import { startAlone } from './service-main-specs';
 
 export interface SigtermUnderLoadOptions {
@@ -45,35 +38,29 @@ export function describeSigtermUnderLoad(options: SigtermUnderLoadOptions): void
   describe(`${options.service} service: SIGTERM under load`, { skip: skipUnlessPostgresAndKafka() }, () => {
     it('finishes or refuses every call in flight, loses none it acknowledged, exits 0 within 10 s', async (t) => {
       const db = await createTestDatabase(`${options.service}_sigterm`);
-      const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+      const suffix = uniqueSuffix();
       const service = startAlone(options.mainJs, db.url);
       try {
         const url = await service.url;
         await eventually('ready', async () => (await fetch(`${url}/health/ready`)).status === 200, 30_000);
-        let node: unknown = loadPackageDefinition(
-          loadSync(options.protoFile, {
+        type Unary = (
+          request: object,
+          metadata: Metadata,
+          callback: (error: (Error & { code?: number }) | null, response: unknown) => void,
+        ) => void;
+        const client = grpcServiceClient<Record<string, Unary>>(
+          await service.grpcAddress,
+          options.protoFile,
+          options.grpcService,
+          {
             keepCase: false,
             longs: String,
             enums: String,
             defaults: true,
             oneofs: true,
             includeDirs: [options.protoRoot],
-          }),
+          },
         );
-        for (const part of options.grpcService.split('.')) node = (node as GrpcObject)[part];
-        const Service = node as new (
-          address: string,
-          creds: ReturnType<typeof credentials.createInsecure>,
-        ) => Client;
-        const client = new Service(await service.grpcAddress, credentials.createInsecure()) as Client &
-          Record<
-            string,
-            (
-              request: object,
-              metadata: Metadata,
-              callback: (error: (Error & { code?: number }) | null, response: unknown) => void,
-            ) => void
-          >;
         const acknowledged: Array<{ i: number; response: unknown }> = [];
         const refused = new Map<string, number>();
         let n = 0;
