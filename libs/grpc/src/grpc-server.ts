@@ -89,8 +89,6 @@ export interface RunningGrpcServer {
   port: number;
   packageDefinition: PackageDefinition;
   health: HealthImplementation;
-  /** The fully-qualified services served (each has its own health status). */
-  services: string[];
   /** Sets the overall health status and every service's (the host's readiness probe). */
   setServing(serving: boolean): void;
   stop(): Promise<void>;
@@ -221,7 +219,6 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<Runni
     port,
     packageDefinition,
     health,
-    services,
     setServing: (serving) => {
       if (stopped) return;
       const state = serving ? 'SERVING' : 'NOT_SERVING';
