@@ -76,6 +76,21 @@ export interface CpuReport {
 /** Process names we account for, by the group they are reported under. */
 const GROUPS: Record<string, 'postgres' | 'kafka'> = { postgres: 'postgres', java: 'kafka' };
 
+/** User + system CPU ticks in a /proc/<pid>/stat line (after the command: utime field 11, stime 12). */
+function ticksOf(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** CPU-seconds (user + system) one process has used so far; 0 once it is gone. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    return ticksOf(readFileSync(`/proc/${pid}/stat`, 'utf8')) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU ticks (user + system) of every postgres and java process, by pid. */
 function processTicks(): Map<number, { group: 'postgres' | 'kafka'; ticks: number }> {
   const found = new Map<number, { group: 'postgres' | 'kafka'; ticks: number }>();
@@ -93,12 +108,9 @@ function processTicks(): Map<number, { group: 'postgres' | 'kafka'; ticks: numbe
     } catch {
       continue;
     }
-    const close = stat.lastIndexOf(')');
-    const group = GROUPS[stat.slice(stat.indexOf('(') + 1, close)];
+    const group = GROUPS[stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))];
     if (!group) continue;
-    const fields = stat.slice(close + 2).split(' ');
-    // After the command: state is field 0, utime field 11, stime field 12.
-    found.set(Number(pid), { group, ticks: Number(fields[11]) + Number(fields[12]) });
+    found.set(Number(pid), { group, ticks: ticksOf(stat) });
   }
   return found;
 }

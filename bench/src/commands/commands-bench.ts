@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,7 +8,16 @@ import { credentials, loadPackageDefinition, Metadata, type Client, type GrpcObj
 import { loadSync } from '@grpc/proto-loader';
 import { PROTO_LOADER_OPTIONS, PROTO_ROOT } from '@prm/grpc';
 import { createTestDatabase, type TestDatabase } from '@prm/testing';
-import { log, percentile, progress, round, runConcurrently, startCpuMeter, type CpuReport } from '../measure';
+import {
+  log,
+  percentile,
+  processCpuSeconds,
+  progress,
+  round,
+  runConcurrently,
+  startCpuMeter,
+  type CpuReport,
+} from '../measure';
 
 /**
  * Issue 15's commands benchmark: partners registered and walked through ten journey and
@@ -129,17 +138,6 @@ function freePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
-}
-
-/** CPU ticks (user + system) of one process; Linux clock ticks are 1/100 s. */
-function processSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 interface StatementCounts {
@@ -326,7 +324,7 @@ async function runVariant(variant: Variant, partners: number, clients: number): 
     const latencies = new Float64Array(commands);
     const show = progress(`commands ${variant}: partners walked`, partners);
     const cpuStop = startCpuMeter();
-    const serverCpu0 = processSeconds(server.child.pid!);
+    const serverCpu0 = processCpuSeconds(server.child.pid!);
     const started = performance.now();
     await runConcurrently(
       clients,
@@ -348,7 +346,7 @@ async function runVariant(variant: Variant, partners: number, clients: number): 
     );
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuStop();
-    const serverCores = (processSeconds(server.child.pid!) - serverCpu0) / seconds;
+    const serverCores = (processCpuSeconds(server.child.pid!) - serverCpu0) / seconds;
     // The meter sees the server process (node, not ours) as "other": it is accounted here.
     if (cpu.otherCores !== undefined) cpu.otherCores = round(Math.max(0, cpu.otherCores - serverCores), 2);
     const after = await settled(server);
